@@ -1,0 +1,1 @@
+"""Everything that draws: palette, fonts, layout, illustrations and scenes."""
