@@ -25,6 +25,22 @@ class Action(StrEnum):
     LANGUAGE = "language"
     HANDSHAKE = "handshake"
     HANDSHAKE_END = "handshake_end"
+    STAFF = "staff"  # toggle the staff overlay (the Back+Next chord)
+
+
+@dataclass(frozen=True, slots=True)
+class ExhibitState:
+    """What the outputs (button LEDs, status) need to know about the screen.
+
+    ``screen`` is one of ``"attract"``, ``"chapter"``, ``"docking"``,
+    ``"credits"`` or ``"sleep"``.
+    """
+
+    screen: str
+    can_back: bool
+    can_next: bool
+    can_dock: bool
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
