@@ -1,0 +1,460 @@
+"""Load and validate the story text that staff edit: ``assets/story/<lang>.toml``.
+
+Every visible word comes from these files, keyed by language.  The loader is
+strict so that a staff typo never reaches a visitor: any problem becomes a
+:class:`ContentProblem` naming the file, the line, the key and what is wrong,
+and :func:`load_story` raises :class:`ContentError` with all of them at once.
+
+Pure: no pygame.  The set of known illustration names is passed in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+#: Keys of the ``[ui]`` table and the placeholders each may (must) use.
+UI_KEYS: dict[str, frozenset[str]] = {
+    "title": frozenset(),
+    "subtitle": frozenset(),
+    "attract_prompt": frozenset(),
+    "attract_dock_prompt": frozenset(),
+    "back": frozenset(),
+    "next": frozenset(),
+    "dock": frozenset(),
+    "language": frozenset(),
+    "progress": frozenset({"n", "total"}),
+    "dock_hint": frozenset(),
+    "credits_hint": frozenset(),
+}
+#: Keys of the ``[docking]`` table (captions and telemetry labels).
+DOCKING_KEYS: tuple[str, ...] = (
+    "title",
+    "approach",
+    "capture",
+    "docked",
+    "range",
+    "rate",
+    "clock",
+    "skip_hint",
+)
+CHAPTER_KEYS: tuple[str, ...] = ("id", "date", "title", "illustration", "body")
+CHAPTER_OPTIONAL: tuple[str, ...] = ("dock",)
+CREDITS_KEYS: tuple[str, ...] = ("title", "essay", "sources", "note")
+META_KEYS: tuple[str, ...] = ("language", "name")
+TOP_KEYS: tuple[str, ...] = ("meta", "ui", "docking", "chapter", "credits")
+
+MIN_CHAPTERS = 10
+MAX_CHAPTERS = 14
+#: A body a visitor can read standing; the loader refuses longer ones.
+MAX_BODY_WORDS = 90
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class ContentProblem:
+    """One thing wrong with a content file, formatted for staff."""
+
+    file: Path
+    line: int | None
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
+        return f"{where}: {self.key}: {self.message}"
+
+
+class ContentError(Exception):
+    """The story files have problems; ``problems`` lists every one of them."""
+
+    def __init__(self, problems: Iterable[ContentProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    """One chapter of the story."""
+
+    id: str
+    date: str
+    title: str
+    illustration: str
+    body: str
+    dock: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Credits:
+    """The closing credits screen."""
+
+    title: str
+    essay: str
+    sources: tuple[str, ...]
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """All visible text in one language."""
+
+    code: str
+    name: str
+    ui: Mapping[str, str]
+    docking: Mapping[str, str]
+    chapters: tuple[Chapter, ...]
+    credits: Credits
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Every language of the story; ``codes`` is the order of the Language button."""
+
+    languages: Mapping[str, Language]
+    codes: tuple[str, ...]
+
+    @property
+    def chapter_count(self) -> int:
+        """Number of chapters (the same in every language)."""
+        return len(self.languages[self.codes[0]].chapters)
+
+    def language(self, code: str) -> Language:
+        """The language ``code``, or the first one if it is not available."""
+        return self.languages.get(code) or self.languages[self.codes[0]]
+
+    @property
+    def dock_chapter(self) -> int | None:
+        """Index of the chapter from which Dock plays the docking, if any."""
+        for i, chapter in enumerate(self.languages[self.codes[0]].chapters):
+            if chapter.dock:
+                return i
+        return None
+
+
+class _Locator:
+    """Finds the line of a key in TOML source text (tomllib keeps no positions)."""
+
+    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+    def __init__(self, text: str) -> None:
+        self._lines = text.splitlines()
+
+    def line(self, table: str = "", key: str = "", index: int | None = None) -> int | None:
+        """Line number (1-based) of ``key`` in ``[table]`` or the ``index``-th ``[[table]]``.
+
+        Without a key, the line of the table header.  ``None`` when not found.
+        """
+        current = ""
+        seen = -1
+        header_line: int | None = None
+        for number, raw in enumerate(self._lines, start=1):
+            header = self._HEADER.match(raw)
+            if header:
+                current = header.group(2)
+                if current == table and header.group(1) == "[[":
+                    seen += 1
+                in_target = current == table and (index is None or seen == index)
+                if in_target and not key:
+                    return number
+                if in_target:
+                    header_line = number
+                continue
+            if not key:
+                continue
+            in_target = current == table and (index is None or seen == index)
+            match = self._KEY.match(raw)
+            if in_target and match and match.group(1) == key:
+                return number
+        return header_line
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class _Checker:
+    """Collects problems for one file."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.locate = _Locator(text)
+        self.problems: list[ContentProblem] = []
+
+    def add(self, key: str, message: str, table: str = "", name: str = "", index=None) -> None:
+        line = self.locate.line(table, name, index)
+        self.problems.append(ContentProblem(self.path, line, key, message))
+
+    def table(self, data: Mapping, table: str, label: str, index: int | None = None) -> dict:
+        value = data.get(table) if index is None else data
+        if not isinstance(value, dict):
+            self.add(label, f"missing table [{table}]", table)
+            return {}
+        return value
+
+    def strings(
+        self,
+        data: Mapping,
+        required: Iterable[str],
+        table: str,
+        label: str,
+        index: int | None = None,
+        optional: Iterable[str] = (),
+    ) -> dict[str, str]:
+        required = list(required)
+        allowed = set(required) | set(optional)
+        out: dict[str, str] = {}
+        for key in data:
+            if key not in allowed:
+                self.add(
+                    f"{label}.{key}",
+                    f"unknown key{_suggest(key, allowed)}",
+                    table,
+                    key,
+                    index,
+                )
+        for key in required:
+            value = data.get(key)
+            if value is None:
+                self.add(f"{label}.{key}", "missing (every language needs it)", table, "", index)
+            elif not isinstance(value, str):
+                self.add(
+                    f"{label}.{key}",
+                    f"expected text in quotes, got {type(value).__name__}",
+                    table,
+                    key,
+                    index,
+                )
+            elif not value.strip():
+                self.add(f"{label}.{key}", "is empty", table, key, index)
+            else:
+                out[key] = value.strip()
+        return out
+
+
+def _placeholders(template: str) -> set[str] | None:
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError:
+        return None
+
+
+def _normalise_body(text: str) -> str:
+    """Join wrapped lines; keep blank lines as paragraph breaks."""
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+
+
+def load_language(path: Path, illustrations: Iterable[str]) -> Language:
+    """Load and validate one language file; raise :class:`ContentError` on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError([ContentProblem(path, None, "file", "not found")]) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            [ContentProblem(path, None, "file", f"is not UTF-8 text ({exc.reason})")]
+        ) from None
+    except OSError as exc:
+        raise ContentError([ContentProblem(path, None, "file", exc.strerror or str(exc))]) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"at line (\d+)", message)
+        line = int(found.group(1)) if found else None
+        hint = "check quotes and brackets; text goes in double quotes, long text in triple quotes"
+        raise ContentError([ContentProblem(path, line, "syntax", f"{message} ({hint})")]) from None
+
+    check = _Checker(path, text)
+    known = set(illustrations)
+    for key in data:
+        if key not in TOP_KEYS:
+            check.add(key, f"unknown table or key{_suggest(key, TOP_KEYS)}", "", key)
+
+    meta = check.strings(check.table(data, "meta", "meta"), META_KEYS, "meta", "meta")
+    code = meta.get("language", path.stem)
+    if code != path.stem:
+        check.add(
+            "meta.language",
+            f'is "{code}" but the file is named {path.name}; they must match',
+            "meta",
+            "language",
+        )
+
+    ui = check.strings(check.table(data, "ui", "ui"), UI_KEYS, "ui", "ui")
+    for key, wanted in UI_KEYS.items():
+        if key not in ui:
+            continue
+        used = _placeholders(ui[key])
+        if used is None:
+            check.add(f"ui.{key}", "has an unmatched { or }", "ui", key)
+        elif used != wanted:
+            want = ", ".join("{" + w + "}" for w in sorted(wanted)) or "no {placeholders}"
+            check.add(f"ui.{key}", f"must use {want}; found {sorted(used) or 'none'}", "ui", key)
+
+    docking = check.strings(
+        check.table(data, "docking", "docking"), DOCKING_KEYS, "docking", "docking"
+    )
+
+    chapters: list[Chapter] = []
+    raw_chapters = data.get("chapter")
+    if not isinstance(raw_chapters, list):
+        check.add("chapter", "no [[chapter]] tables found", "")
+        raw_chapters = []
+    elif not MIN_CHAPTERS <= len(raw_chapters) <= MAX_CHAPTERS:
+        check.add(
+            "chapter",
+            f"has {len(raw_chapters)} chapters; expected {MIN_CHAPTERS} to {MAX_CHAPTERS}",
+            "chapter",
+            "",
+            0,
+        )
+    seen_ids: dict[str, int] = {}
+    for i, raw in enumerate(raw_chapters):
+        label = f"chapter[{i + 1}]"
+        if not isinstance(raw, dict):
+            check.add(label, "is not a table", "chapter", "", i)
+            continue
+        if isinstance(raw.get("id"), str):
+            label = f'chapter "{raw["id"]}"'
+        fields = check.strings(raw, CHAPTER_KEYS, "chapter", label, i, CHAPTER_OPTIONAL)
+        dock = raw.get("dock", False)
+        if not isinstance(dock, bool):
+            check.add(f"{label}.dock", "must be true or false (no quotes)", "chapter", "dock", i)
+            dock = False
+        cid = fields.get("id", "")
+        if cid and not _ID_RE.match(cid):
+            check.add(
+                f"{label}.id", "use lowercase letters, digits and hyphens", "chapter", "id", i
+            )
+        if cid in seen_ids:
+            check.add(
+                f"{label}.id",
+                f"duplicates the id of chapter {seen_ids[cid] + 1}",
+                "chapter",
+                "id",
+                i,
+            )
+        seen_ids.setdefault(cid, i)
+        name = fields.get("illustration")
+        if name and name not in known:
+            check.add(
+                f"{label}.illustration",
+                f'unknown illustration "{name}"{_suggest(name, known)}; '
+                f"known: {', '.join(sorted(known))}",
+                "chapter",
+                "illustration",
+                i,
+            )
+        body = _normalise_body(fields.get("body", ""))
+        words = len(body.split())
+        if words > MAX_BODY_WORDS:
+            check.add(
+                f"{label}.body",
+                f"has {words} words; at most {MAX_BODY_WORDS} can be read standing",
+                "chapter",
+                "body",
+                i,
+            )
+        if len(fields) == len(CHAPTER_KEYS):
+            chapters.append(
+                Chapter(
+                    id=cid,
+                    date=fields["date"],
+                    title=fields["title"],
+                    illustration=fields["illustration"],
+                    body=body,
+                    dock=dock,
+                )
+            )
+    docks = [c.id for c in chapters if c.dock]
+    if chapters and len(docks) > 1:
+        check.add("chapter.dock", f"only one chapter may have dock = true; found {docks}", "")
+
+    credits_table = check.table(data, "credits", "credits")
+    credit_fields = check.strings(
+        {k: v for k, v in credits_table.items() if k != "sources"},
+        [k for k in CREDITS_KEYS if k != "sources"],
+        "credits",
+        "credits",
+        optional=("sources",),
+    )
+    sources = credits_table.get("sources", [])
+    if not (
+        isinstance(sources, list) and sources and all(isinstance(s, str) and s for s in sources)
+    ):
+        check.add(
+            "credits.sources",
+            'must be a list of quoted lines, e.g. sources = ["NASA SP-4209"]',
+            "credits",
+            "sources",
+        )
+        sources = []
+
+    if check.problems:
+        raise ContentError(check.problems)
+    return Language(
+        code=code,
+        name=meta["name"],
+        ui=dict(ui),
+        docking=dict(docking),
+        chapters=tuple(chapters),
+        credits=Credits(
+            title=credit_fields["title"],
+            essay=credit_fields["essay"],
+            sources=tuple(s.strip() for s in sources),
+            note=credit_fields["note"],
+        ),
+        path=path,
+    )
+
+
+def load_story(directory: Path, illustrations: Iterable[str], first: str = "en") -> Story:
+    """Load every ``*.toml`` language file in ``directory``.
+
+    ``first`` (the reference language) must exist; the others must have the
+    same chapters, with the same ids and illustrations, in the same order.
+    """
+    directory = Path(directory)
+    illustrations = set(illustrations)
+    paths = sorted(directory.glob("*.toml"))
+    if not any(p.stem == first for p in paths):
+        raise ContentError([ContentProblem(directory / f"{first}.toml", None, "file", "not found")])
+    problems: list[ContentProblem] = []
+    languages: dict[str, Language] = {}
+    for path in paths:
+        try:
+            languages[path.stem] = load_language(path, illustrations)
+        except ContentError as exc:
+            problems.extend(exc.problems)
+    reference = languages.get(first)
+    if reference is not None:
+        for code, lang in languages.items():
+            if code == first:
+                continue
+            ours = [(c.id, c.illustration, c.dock) for c in lang.chapters]
+            theirs = [(c.id, c.illustration, c.dock) for c in reference.chapters]
+            if ours != theirs:
+                problems.append(
+                    ContentProblem(
+                        lang.path,
+                        None,
+                        "chapter",
+                        f"chapters differ from {reference.path.name}: every language needs "
+                        "the same chapter ids, illustrations and dock flag, in the same order",
+                    )
+                )
+    if problems:
+        raise ContentError(problems)
+    codes = (first, *sorted(c for c in languages if c != first))
+    return Story(languages=languages, codes=codes)
