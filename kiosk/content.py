@@ -10,13 +10,14 @@ Pure: no pygame.  The set of known illustration names is passed in.
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from kiosk.tomlpos import Locator, error_line, suggest
 
 #: Keys of the ``[ui]`` table and the placeholders each may (must) use.
 UI_KEYS: dict[str, frozenset[str]] = {
@@ -138,55 +139,12 @@ class Story:
         return None
 
 
-class _Locator:
-    """Finds the line of a key in TOML source text (tomllib keeps no positions)."""
-
-    _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
-    _KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
-
-    def __init__(self, text: str) -> None:
-        self._lines = text.splitlines()
-
-    def line(self, table: str = "", key: str = "", index: int | None = None) -> int | None:
-        """Line number (1-based) of ``key`` in ``[table]`` or the ``index``-th ``[[table]]``.
-
-        Without a key, the line of the table header.  ``None`` when not found.
-        """
-        current = ""
-        seen = -1
-        header_line: int | None = None
-        for number, raw in enumerate(self._lines, start=1):
-            header = self._HEADER.match(raw)
-            if header:
-                current = header.group(2)
-                if current == table and header.group(1) == "[[":
-                    seen += 1
-                in_target = current == table and (index is None or seen == index)
-                if in_target and not key:
-                    return number
-                if in_target:
-                    header_line = number
-                continue
-            if not key:
-                continue
-            in_target = current == table and (index is None or seen == index)
-            match = self._KEY.match(raw)
-            if in_target and match and match.group(1) == key:
-                return number
-        return header_line
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
-
-
 class _Checker:
     """Collects problems for one file."""
 
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.locate = _Locator(text)
+        self.locate = Locator(text)
         self.problems: list[ContentProblem] = []
 
     def add(self, key: str, message: str, table: str = "", name: str = "", index=None) -> None:
@@ -216,7 +174,7 @@ class _Checker:
             if key not in allowed:
                 self.add(
                     f"{label}.{key}",
-                    f"unknown key{_suggest(key, allowed)}",
+                    f"unknown key{suggest(key, allowed)}",
                     table,
                     key,
                     index,
@@ -270,8 +228,7 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        found = re.search(r"at line (\d+)", message)
-        line = int(found.group(1)) if found else None
+        line = error_line(exc)
         hint = "check quotes and brackets; text goes in double quotes, long text in triple quotes"
         raise ContentError([ContentProblem(path, line, "syntax", f"{message} ({hint})")]) from None
 
@@ -279,7 +236,7 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
     known = set(illustrations)
     for key in data:
         if key not in TOP_KEYS:
-            check.add(key, f"unknown table or key{_suggest(key, TOP_KEYS)}", "", key)
+            check.add(key, f"unknown table or key{suggest(key, TOP_KEYS)}", "", key)
 
     meta = check.strings(check.table(data, "meta", "meta"), META_KEYS, "meta", "meta")
     code = meta.get("language", path.stem)
@@ -350,7 +307,7 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
         if name and name not in known:
             check.add(
                 f"{label}.illustration",
-                f'unknown illustration "{name}"{_suggest(name, known)}; '
+                f'unknown illustration "{name}"{suggest(name, known)}; '
                 f"known: {', '.join(sorted(known))}",
                 "chapter",
                 "illustration",

@@ -1,0 +1,164 @@
+"""The attract loop: the title, an invitation, and the story's pictures in turn.
+
+Each background picture is composed once with the title text on it; a frame
+is then one or two blits (two while cross-fading) and a pulsing ring around
+the Next button's disc, which is cheap enough for a Raspberry Pi.
+"""
+
+from __future__ import annotations
+
+import pygame
+
+from kiosk.flow import Page
+from kiosk.layout import Box, attract_layout
+from kiosk.render import palette
+from kiosk.scenes.common import draw_footer, hints_for
+from kiosk.scenes.context import SceneContext
+
+#: Pictures the attract loop cycles through.
+BACKGROUNDS: tuple[str, ...] = ("docking", "handshake", "earth", "launch", "eclipse")
+HOLD_SECONDS = 9.0
+FADE_SECONDS = 1.6
+PULSE_SECONDS = 1.8
+
+
+def _smoothstep(t: float) -> float:
+    t = min(1.0, max(0.0, t))
+    return t * t * (3 - 2 * t)
+
+
+def background_at(t: float, count: int = len(BACKGROUNDS)) -> tuple[int, int, float]:
+    """Which backgrounds show at loop time ``t``: (current, next, blend 0–1)."""
+    period = HOLD_SECONDS + FADE_SECONDS
+    cycle = int(t // period)
+    within = t - cycle * period
+    blend = _smoothstep((within - HOLD_SECONDS) / FADE_SECONDS) if within > HOLD_SECONDS else 0.0
+    return cycle % count, (cycle + 1) % count, blend
+
+
+class AttractScene:
+    """Draws the attract loop; animated."""
+
+    animated = True
+
+    def __init__(self, ctx: SceneContext) -> None:
+        self.ctx = ctx
+        self._composites: dict[tuple[str, int], pygame.Surface] = {}
+
+    def draw(self, surface: pygame.Surface, page: Page, t: float) -> None:
+        """Draw the loop at ``t`` seconds after it started."""
+        current, following, blend = background_at(t)
+        surface.blit(self._composite(page.language, current), (0, 0))
+        if blend > 0:
+            layer = self._composite(page.language, following)
+            layer.set_alpha(round(255 * blend))
+            surface.blit(layer, (0, 0))
+            layer.set_alpha(None)
+        self._pulse(surface, t)
+
+    def _pulse(self, surface: pygame.Surface, t: float) -> None:
+        g = self.ctx.grid
+        layout = attract_layout(g.width, g.height)
+        disc = self._disc_box(layout.prompt)
+        phase = (t % PULSE_SECONDS) / PULSE_SECONDS
+        radius = disc.w // 2 + round(g.px(26) * phase)
+        alpha = round(200 * (1 - phase))
+        ring = pygame.Surface((radius * 2 + 4, radius * 2 + 4), pygame.SRCALPHA)
+        pygame.draw.circle(
+            ring, (*palette.BUTTON_NEXT, alpha), (radius + 2, radius + 2), radius, max(2, g.px(5))
+        )
+        cx, cy = disc.center
+        surface.blit(ring, (cx - radius - 2, cy - radius - 2))
+
+    def _disc_box(self, row: Box) -> Box:
+        d = self.ctx.grid.px(44)
+        return Box(row.x, row.y + (row.h - d) // 2, d, d)
+
+    def _composite(self, language: str, index: int) -> pygame.Surface:
+        key = (language, index)
+        surface = self._composites.get(key)
+        if surface is None:
+            surface = self._compose(language, BACKGROUNDS[index])
+            self._composites[key] = surface
+        return surface
+
+    def _compose(self, language: str, background: str) -> pygame.Surface:
+        ctx = self.ctx
+        g = ctx.grid
+        lang = ctx.language(language)
+        layout = attract_layout(g.width, g.height)
+        surface = pygame.Surface(ctx.size)
+        surface.blit(ctx.art(background, ctx.size), (0, 0))
+        # A dark veil from the left keeps the title legible on any picture.
+        veil = pygame.Surface(ctx.size, pygame.SRCALPHA)
+        edge = round(g.width * 0.62)
+        for x in range(edge):
+            t = x / edge
+            alpha = round(245 * (1 - _smoothstep((t - 0.55) / 0.45)))
+            pygame.draw.line(veil, (*palette.SPACE_TOP, alpha), (x, 0), (x, g.height))
+        bottom = layout.footer.bar.y - g.px(20)
+        for y in range(bottom, g.height):
+            pygame.draw.line(veil, (*palette.SPACE_TOP, 235), (edge, y), (g.width, y))
+        surface.blit(veil, (0, 0))
+
+        paint = ctx.painter(surface)
+        paint.block(
+            lang.ui["title"],
+            layout.title,
+            palette.INK,
+            g.px(132),
+            g.px(72),
+            bold=True,
+            leading=1.02,
+            valign="bottom",
+            max_lines=2,
+        )
+        paint.block(
+            lang.ui["subtitle"],
+            layout.subtitle,
+            palette.ACCENT,
+            g.px(50),
+            g.px(30),
+            bold=True,
+            max_lines=1,
+        )
+        self._button_row(
+            surface,
+            layout.prompt,
+            palette.BUTTON_NEXT,
+            lang.ui["attract_prompt"],
+            g.px(46),
+            bold=True,
+        )
+        self._button_row(
+            surface,
+            layout.dock_prompt,
+            palette.BUTTON_DOCK,
+            lang.ui["attract_dock_prompt"],
+            g.px(38),
+            bold=False,
+        )
+        hints = hints_for(lang, back=False, next_=True, dock=True)
+        draw_footer(ctx, surface, layout.footer, lang, hints)
+        return surface
+
+    def _button_row(
+        self,
+        surface: pygame.Surface,
+        row: Box,
+        colour: palette.Color,
+        text: str,
+        size: int,
+        *,
+        bold: bool,
+    ) -> None:
+        g = self.ctx.grid
+        disc = self._disc_box(Box(row.x, row.y, row.w, min(row.h, g.px(70))))
+        r = disc.w // 2
+        pygame.draw.circle(surface, palette.mix(colour, (0, 0, 0), 0.45), disc.center, r)
+        pygame.draw.circle(surface, colour, disc.center, r, max(2, r // 3))
+        gap = g.px(26)
+        box = Box(disc.right + gap, row.y, row.w - disc.w - gap, row.h)
+        self.ctx.painter(surface).block(
+            text, box, palette.INK, size, round(size * 0.7), bold=bold, leading=1.2, max_lines=2
+        )

@@ -1,0 +1,79 @@
+"""What every scene needs to draw: size, fonts, text, cached artwork."""
+
+from __future__ import annotations
+
+import logging
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pygame
+
+from kiosk.content import Language, Story
+from kiosk.layout import Grid
+from kiosk.render import palette
+from kiosk.render.fonts import FontBook
+from kiosk.render.painter import Painter, TextRecord
+
+log = logging.getLogger(__name__)
+
+IllustrationRenderer = Callable[[str, tuple[int, int], int], pygame.Surface]
+
+
+def stable_seed(text: str) -> int:
+    """A seed that is the same on every run and machine (``hash`` is not)."""
+    return zlib.crc32(text.encode("utf-8"))
+
+
+@dataclass
+class SceneContext:
+    """Shared drawing resources for one screen size.
+
+    ``audit``, when a list, collects a :class:`TextRecord` for every line drawn.
+    """
+
+    size: tuple[int, int]
+    story: Story
+    fonts: FontBook
+    illustrate: IllustrationRenderer
+    audit: list[TextRecord] | None = None
+    _art: dict[tuple[str, tuple[int, int]], pygame.Surface] = field(default_factory=dict)
+    _backdrop: pygame.Surface | None = None
+
+    @property
+    def grid(self) -> Grid:
+        """The design grid for this size."""
+        return Grid(*self.size)
+
+    def language(self, code: str) -> Language:
+        """The text of language ``code``."""
+        return self.story.language(code)
+
+    def painter(self, surface: pygame.Surface) -> Painter:
+        """A painter for ``surface`` using this context's fonts and audit."""
+        return Painter(surface, self.fonts, self.audit)
+
+    def art(self, name: str, size: tuple[int, int]) -> pygame.Surface:
+        """An illustration at ``size``, drawn once and cached."""
+        key = (name, size)
+        surface = self._art.get(key)
+        if surface is None:
+            surface = self.illustrate(name, size, stable_seed(name))
+            self._art[key] = surface
+        return surface
+
+    def backdrop(self) -> pygame.Surface:
+        """The plain deep-space gradient behind text, cached."""
+        if self._backdrop is None:
+            w, h = self.size
+            surface = pygame.Surface(self.size)
+            for y in range(h):
+                colour = palette.mix(palette.SPACE_TOP, palette.SPACE_BOTTOM, y / max(1, h - 1))
+                pygame.draw.line(surface, colour, (0, y), (w, y))
+            self._backdrop = surface
+        return self._backdrop
+
+    def clear_cache(self) -> None:
+        """Forget cached artwork (after a content reload or an error)."""
+        self._art.clear()
+        self._backdrop = None

@@ -1,0 +1,61 @@
+"""Shared fixtures: headless SDL, the real story, an injected clock."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+
+from pathlib import Path  # noqa: E402
+
+import pygame  # noqa: E402
+import pytest  # noqa: E402
+
+from kiosk.content import Story, load_story  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+STORY_DIR = REPO / "assets" / "story"
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> float:
+        """Move time on and return the new time."""
+        self.now += seconds
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """An injected clock starting at t = 1000 s."""
+    return FakeClock()
+
+
+@pytest.fixture(scope="session")
+def illustration_names() -> set[str]:
+    """The names of the code-drawn illustrations."""
+    from kiosk.render.illustrations import ILLUSTRATIONS
+
+    return set(ILLUSTRATIONS)
+
+
+@pytest.fixture(scope="session")
+def story(illustration_names: set[str]) -> Story:
+    """The real story shipped in assets/story."""
+    return load_story(STORY_DIR, illustration_names)
+
+
+@pytest.fixture(scope="session")
+def pygame_ready():
+    """pygame with fonts, headless."""
+    pygame.init()
+    pygame.font.init()
+    yield

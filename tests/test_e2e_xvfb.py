@@ -1,0 +1,168 @@
+"""End to end in a real X server: a visitor presses keys on `kiosk demo` under Xvfb.
+
+Screenshots of the window are compared with the storyboard pictures that
+`kiosk render` draws of the same screens at the same size: the screen on
+display is the storyboard picture it is closest to.  Polling has deadlines;
+nothing here sleeps for a fixed time to let something happen.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pygame
+import pytest
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not all(shutil.which(t) for t in ("Xvfb", "xdotool", "import")),
+        reason="needs Xvfb, xdotool and ImageMagick's import (apt install xvfb xdotool "
+        "imagemagick)",
+    ),
+]
+
+SIZE = (1280, 720)
+IDLE = 4.0
+KIOSK = [sys.executable, "-m", "kiosk"]
+
+
+def wait_for(predicate: Callable[[], object], timeout: float, what: str) -> object:
+    """Poll ``predicate`` until it returns something truthy, or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(0.05)  # polling interval, not a timing assumption
+
+
+@pytest.fixture(scope="module")
+def xserver() -> Iterator[str]:
+    """A private Xvfb display; yields its name (':N')."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
+         "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        number = pipe.readline().strip()
+    assert number, "Xvfb did not report a display number"
+    try:
+        yield f":{number}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def storyboard(tmp_path_factory, pygame_ready) -> dict[str, pygame.Surface]:
+    """The storyboard at the test's window size, rendered by `kiosk render`."""
+    out = tmp_path_factory.mktemp("storyboard")
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
+    subprocess.run([*KIOSK, "render", "--out", str(out), "--size", f"{SIZE[0]}x{SIZE[1]}"],
+                   check=True, env=env, capture_output=True)
+    return {
+        p.stem: pygame.image.load(str(p))
+        for p in sorted(out.glob("*.png"))
+        if p.stem != "contact-sheet"
+    }
+
+
+def difference(a: pygame.Surface, b: pygame.Surface) -> float:
+    """Mean absolute colour difference on a coarse grid (0 = identical)."""
+    w, h = a.get_size()
+    total = 0
+    count = 0
+    for y in range(8, h, 24):
+        for x in range(8, w, 24):
+            pa, pb = a.get_at((x, y)), b.get_at((x, y))
+            total += abs(pa.r - pb.r) + abs(pa.g - pb.g) + abs(pa.b - pb.b)
+            count += 1
+    return total / count
+
+
+class Visitor:
+    """Presses keys on the kiosk window and looks at it."""
+
+    def __init__(self, display: str, window: str, shots: Path) -> None:
+        self.env = {**os.environ, "DISPLAY": display}
+        self.window = window
+        self.shots = shots
+        self.count = 0
+
+    def press(self, key: str) -> None:
+        subprocess.run(["xdotool", "key", "--window", self.window, key], env=self.env,
+                       check=True)
+
+    def look(self) -> pygame.Surface:
+        self.count += 1
+        path = self.shots / f"shot-{self.count:03d}.png"
+        subprocess.run(["import", "-window", self.window, str(path)], env=self.env,
+                       check=True, capture_output=True)
+        return pygame.image.load(str(path))
+
+    def sees(self, storyboard: dict[str, pygame.Surface]) -> str:
+        """The storyboard picture the window looks most like."""
+        shot = self.look()
+        assert shot.get_size() == SIZE
+        return min(storyboard, key=lambda name: difference(shot, storyboard[name]))
+
+
+@pytest.fixture
+def visitor(xserver, tmp_path) -> Iterator[Visitor]:
+    env = {**os.environ, "DISPLAY": xserver, "SDL_AUDIODRIVER": "dummy"}
+    env.pop("SDL_VIDEODRIVER", None)
+    log = open(tmp_path / "kiosk.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [*KIOSK, "demo", "--size", f"{SIZE[0]}x{SIZE[1]}", "--idle-timeout", str(IDLE)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+
+    def find_window() -> str | None:
+        found = subprocess.run(["xdotool", "search", "--name", "Apollo"], env=env,
+                               capture_output=True, text=True)
+        return found.stdout.split()[0] if found.returncode == 0 and found.stdout else None
+
+    try:
+        window = wait_for(lambda: proc.poll() is None and find_window(), 60, "the kiosk window")
+        yield Visitor(xserver, str(window), tmp_path)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        assert "Traceback" not in (tmp_path / "kiosk.log").read_text()
+
+
+def test_visitor_steps_through_story_and_idle_returns_to_attract(visitor, storyboard):
+    assert wait_for(lambda: visitor.sees(storyboard) == "00-attract", 30, "the attract loop")
+    visitor.press("Right")
+    assert wait_for(lambda: visitor.sees(storyboard) == "01-sputnik", 10, "chapter 1")
+    visitor.press("Right")
+    assert wait_for(lambda: visitor.sees(storyboard) == "02-gagarin", 10, "chapter 2")
+    visitor.press("Left")
+    assert wait_for(lambda: visitor.sees(storyboard) == "01-sputnik", 10, "back to chapter 1")
+    # Walk away: the idle timeout (shortened to a few seconds) brings back the attract loop.
+    assert wait_for(lambda: visitor.sees(storyboard) == "00-attract", IDLE + 15, "idle → attract")
+
+
+def test_dock_key_from_attract_plays_the_docking(visitor, storyboard):
+    assert wait_for(lambda: visitor.sees(storyboard) == "00-attract", 30, "the attract loop")
+    visitor.press("Return")
+    assert wait_for(lambda: visitor.sees(storyboard).split("-")[1] == "docking", 10,
+                    "the docking scene")

@@ -1,0 +1,248 @@
+"""The pure state machine: every transition, timeouts with an injected clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from kiosk.events import Action
+from kiosk.flow import Flow, Page, Screen, Timings
+
+T0 = 100.0
+TIMINGS = Timings(idle_timeout=90, docking_seconds=20, credits_seconds=30, transition_seconds=0.5)
+
+
+def make(chapters: int = 5, dock: int | None = 2, languages=("en", "ru", "nb")) -> Flow:
+    return Flow(chapters, dock, languages, "en", TIMINGS, T0)
+
+
+def page(flow: Flow) -> tuple[Screen, int]:
+    p = flow.state.page
+    return (p.screen, p.chapter)
+
+
+def test_starts_in_attract_in_default_language():
+    flow = make()
+    assert flow.state.page == Page(Screen.ATTRACT, 0, "en")
+
+
+def test_next_walks_through_every_chapter_then_credits_then_attract():
+    flow = make()
+    seen = []
+    t = T0
+    for _ in range(7):
+        t += 1
+        flow.handle(Action.NEXT, t)
+        seen.append(page(flow))
+    assert seen == [
+        (Screen.CHAPTER, 0),
+        (Screen.CHAPTER, 1),
+        (Screen.CHAPTER, 2),
+        (Screen.CHAPTER, 3),
+        (Screen.CHAPTER, 4),
+        (Screen.CREDITS, 0),
+        (Screen.ATTRACT, 0),
+    ]
+
+
+def test_back_steps_back_and_leaves_the_first_chapter_to_attract():
+    flow = make()
+    flow.handle(Action.NEXT, T0 + 1)
+    flow.handle(Action.NEXT, T0 + 2)
+    flow.handle(Action.BACK, T0 + 3)
+    assert page(flow) == (Screen.CHAPTER, 0)
+    flow.handle(Action.BACK, T0 + 4)
+    assert page(flow) == (Screen.ATTRACT, 0)
+    assert flow.handle(Action.BACK, T0 + 5) is False  # nothing before attract
+
+
+def test_back_from_credits_returns_to_last_chapter():
+    flow = make()
+    for i in range(6):
+        flow.handle(Action.NEXT, T0 + i)
+    assert page(flow) == (Screen.CREDITS, 0)
+    flow.handle(Action.BACK, T0 + 10)
+    assert page(flow) == (Screen.CHAPTER, 4)
+
+
+@pytest.mark.parametrize("action", [Action.DOCK, Action.HANDSHAKE])
+def test_dock_from_attract_plays_docking_then_credits(action):
+    flow = make()
+    assert flow.can_dock()
+    assert flow.handle(action, T0 + 1)
+    assert page(flow) == (Screen.DOCKING, 0)
+    assert not flow.tick(T0 + 1 + 19.9)
+    assert flow.tick(T0 + 1 + 20)
+    assert page(flow) == (Screen.CREDITS, 0)
+
+
+@pytest.mark.parametrize("action", [Action.DOCK, Action.HANDSHAKE])
+def test_dock_on_docking_chapter_continues_story_afterwards(action):
+    flow = make()
+    for i in range(3):
+        flow.handle(Action.NEXT, T0 + i)
+    assert page(flow) == (Screen.CHAPTER, 2)
+    flow.handle(action, T0 + 5)
+    assert page(flow) == (Screen.DOCKING, 0)
+    flow.tick(T0 + 25)
+    assert page(flow) == (Screen.CHAPTER, 3)
+
+
+@pytest.mark.parametrize("chapter", [0, 1, 3, 4])
+def test_dock_is_ignored_on_other_chapters(chapter):
+    flow = make()
+    flow.go_to_chapter(chapter, T0)
+    assert not flow.can_dock()
+    assert flow.handle(Action.DOCK, T0 + 1) is False
+    assert flow.handle(Action.HANDSHAKE, T0 + 2) is False
+    assert page(flow) == (Screen.CHAPTER, chapter)
+
+
+def test_docking_on_last_chapter_leads_to_credits():
+    flow = make(chapters=3, dock=2)
+    flow.go_to_chapter(2, T0)
+    flow.handle(Action.DOCK, T0 + 1)
+    flow.tick(T0 + 30)
+    assert page(flow) == (Screen.CREDITS, 0)
+
+
+def test_next_skips_docking_and_back_returns_to_its_origin():
+    flow = make()
+    flow.go_to_chapter(2, T0)
+    flow.handle(Action.DOCK, T0 + 1)
+    flow.handle(Action.NEXT, T0 + 2)
+    assert page(flow) == (Screen.CHAPTER, 3)
+    flow.go_to_chapter(2, T0 + 3)
+    flow.handle(Action.DOCK, T0 + 4)
+    flow.handle(Action.BACK, T0 + 5)
+    assert page(flow) == (Screen.CHAPTER, 2)
+    flow.reset(T0 + 6)
+    flow.handle(Action.DOCK, T0 + 7)
+    flow.handle(Action.BACK, T0 + 8)
+    assert page(flow) == (Screen.ATTRACT, 0)
+
+
+def test_dock_during_docking_does_not_restart_it():
+    flow = make()
+    flow.handle(Action.DOCK, T0)
+    started = flow.state.entered_at
+    assert flow.handle(Action.DOCK, T0 + 5) is False
+    assert flow.handle(Action.HANDSHAKE, T0 + 6) is False
+    assert flow.state.entered_at == started
+
+
+def test_idle_timeout_returns_to_attract_from_a_chapter_and_resets_language():
+    flow = make()
+    flow.handle(Action.NEXT, T0)
+    flow.handle(Action.LANGUAGE, T0 + 1)
+    assert flow.language == "ru"
+    assert flow.next_deadline(T0 + 1) == T0 + 1 + 90
+    assert not flow.tick(T0 + 1 + 89.9)
+    assert flow.tick(T0 + 1 + 90)
+    assert flow.state.page == Page(Screen.ATTRACT, 0, "en")
+
+
+def test_input_postpones_idle_timeout():
+    flow = make()
+    flow.handle(Action.NEXT, T0)
+    flow.handle(Action.NEXT, T0 + 80)
+    assert not flow.tick(T0 + 160)
+    assert flow.tick(T0 + 170)
+
+
+def test_idle_does_not_interrupt_docking_and_counts_from_its_end():
+    flow = make(dock=2)
+    flow.go_to_chapter(2, T0)
+    flow.handle(Action.DOCK, T0 + 80)  # docking lasts 20 s
+    flow.tick(T0 + 100)  # docking ends → chapter 3, visitor watched it
+    assert page(flow) == (Screen.CHAPTER, 3)
+    assert not flow.tick(T0 + 189)
+    assert flow.tick(T0 + 190)
+    assert page(flow) == (Screen.ATTRACT, 0)
+
+
+def test_language_changed_on_attract_times_out_back_to_default():
+    flow = make()
+    flow.handle(Action.LANGUAGE, T0)
+    assert flow.state.page == Page(Screen.ATTRACT, 0, "ru")
+    flow.tick(T0 + 90)
+    assert flow.language == "en"
+
+
+def test_attract_in_default_language_has_no_deadline():
+    flow = make()
+    assert flow.next_deadline(T0) is None
+    assert flow.tick(T0 + 10_000) is False
+
+
+def test_credits_return_to_attract_after_credits_seconds():
+    flow = make()
+    flow.handle(Action.DOCK, T0)
+    flow.tick(T0 + 20)
+    assert page(flow) == (Screen.CREDITS, 0)
+    assert flow.next_deadline(T0 + 20) == T0 + 20 + 30
+    assert not flow.tick(T0 + 49)
+    assert flow.tick(T0 + 50)
+    assert page(flow) == (Screen.ATTRACT, 0)
+
+
+def test_language_cycles_and_keeps_the_place():
+    flow = make()
+    flow.go_to_chapter(3, T0)
+    codes = []
+    for i in range(3):
+        flow.handle(Action.LANGUAGE, T0 + i)
+        codes.append(flow.state.page)
+    assert [p.language for p in codes] == ["ru", "nb", "en"]
+    assert all(p.screen is Screen.CHAPTER and p.chapter == 3 for p in codes)
+
+
+def test_language_during_docking_keeps_its_clock_and_destination():
+    flow = make()
+    flow.go_to_chapter(2, T0)
+    flow.handle(Action.DOCK, T0 + 1)
+    flow.handle(Action.LANGUAGE, T0 + 8)
+    assert flow.state.screen is Screen.DOCKING
+    assert flow.docking_time(T0 + 9) == pytest.approx(8.0)
+    flow.tick(T0 + 21)
+    assert flow.state.page == Page(Screen.CHAPTER, 3, "ru")
+
+
+def test_transition_progress_runs_after_a_change_only():
+    flow = make()
+    assert flow.transition_progress(T0) == 1.0
+    flow.handle(Action.NEXT, T0)
+    assert flow.transition_progress(T0) == 0.0
+    assert flow.transition_progress(T0 + 0.25) == pytest.approx(0.5)
+    assert flow.transition_progress(T0 + 1) == 1.0
+    assert flow.state.previous == Page(Screen.ATTRACT, 0, "en")
+
+
+def test_static_chapter_is_not_animating_once_transition_ends():
+    flow = make()
+    assert flow.is_animating(T0)  # attract loop moves
+    flow.handle(Action.NEXT, T0)
+    assert flow.is_animating(T0 + 0.1)
+    assert not flow.is_animating(T0 + 0.6)
+
+
+def test_exhibit_state_for_the_lights():
+    flow = make()
+    s = flow.exhibit_state()
+    assert (s.screen, s.can_back, s.can_dock) == ("attract", False, True)
+    flow.go_to_chapter(1, T0)
+    s = flow.exhibit_state()
+    assert (s.screen, s.can_back, s.can_dock) == ("chapter", True, False)
+    flow.go_to_chapter(2, T0)
+    assert flow.exhibit_state().can_dock
+
+
+def test_go_to_chapter_rejects_missing_chapters():
+    flow = make()
+    with pytest.raises(IndexError, match="chapter 6 does not exist"):
+        flow.go_to_chapter(5, T0)
+
+
+def test_unknown_default_language_falls_back_to_first():
+    flow = Flow(3, None, ("en",), "xx", TIMINGS, T0)
+    assert flow.language == "en"
+    assert flow.handle(Action.DOCK, T0) and flow.state.screen is Screen.DOCKING
