@@ -7,12 +7,12 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
-from pathlib import Path  # noqa: E402
+from pathlib import Path
 
-import pygame  # noqa: E402
-import pytest  # noqa: E402
+import pygame
+import pytest
 
-from kiosk.content import Story, load_story  # noqa: E402
+from kiosk.content import Story, load_story
 
 REPO = Path(__file__).resolve().parent.parent
 STORY_DIR = REPO / "assets" / "story"

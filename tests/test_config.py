@@ -14,8 +14,10 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_good_file_overrides_defaults(tmp_path):
-    path = write(tmp_path, '[exhibit]\nidle_timeout = 45\nlanguage = "en"\n'
-                           '[display]\nsize = "800x480"\nfps = 20\n')
+    path = write(
+        tmp_path,
+        '[exhibit]\nidle_timeout = 45\nlanguage = "en"\n[display]\nsize = "800x480"\nfps = 20\n',
+    )
     config, problems = load_config(path)
     assert problems == []
     assert (config.idle_timeout, config.size, config.fps) == (45.0, (800, 480), 20)
@@ -32,8 +34,9 @@ def test_typo_names_line_and_suggests(tmp_path):
 
 
 def test_bad_value_keeps_the_rest(tmp_path):
-    path = write(tmp_path, '[exhibit]\nidle_timeout = "soon"\nlanguage = "en"\n'
-                           "[display]\nfps = 30\n")
+    path = write(
+        tmp_path, '[exhibit]\nidle_timeout = "soon"\nlanguage = "en"\n[display]\nfps = 30\n'
+    )
     config, [problem] = load_config(path)
     assert str(problem) == (
         f"{path}:2: exhibit.idle_timeout: expected a number of seconds, got 'soon'"

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.content import MAX_BODY_WORDS, ContentError, load_language, load_story
 
-from .conftest import STORY_DIR
+STORY_DIR = Path(__file__).resolve().parent.parent / "assets" / "story"
 
 EN = STORY_DIR / "en.toml"
 
@@ -27,7 +27,12 @@ def write(tmp_path: Path, text: str, name: str = "en.toml") -> Path:
 
 
 def line_of(text: str, needle: str, nth: int = 0) -> int:
-    lines = [i for i, line in enumerate(text.splitlines(), 1) if needle in line]
+    lines = [
+        i
+        for i, line in enumerate(text.splitlines(), 1)
+        if line.lstrip().startswith(needle)
+        or (needle in line and not line.lstrip().startswith("#"))
+    ]
     return lines[nth]
 
 
@@ -68,7 +73,7 @@ def test_misspelt_key_suggests_the_right_one(tmp_path, en_text, illustration_nam
     path = write(tmp_path, broken)
     messages = problems(path, illustration_names)
     line = line_of(broken, "dok_hint")
-    assert f"{path}:{line}: ui.dok_hint: unknown key (did you mean \"dock_hint\"?)" in messages
+    assert f'{path}:{line}: ui.dok_hint: unknown key (did you mean "dock_hint"?)' in messages
     assert any("ui.dock_hint: missing" in m for m in messages)
 
 
@@ -82,8 +87,9 @@ def test_syntax_error_gives_the_line(tmp_path, en_text, illustration_names):
 
 def test_body_too_long_is_refused_with_its_word_count(tmp_path, en_text, illustration_names):
     long_body = " ".join(["word"] * 120)
-    broken = re.sub(r'body = """The space race.*?"""', f'body = """{long_body}"""', en_text,
-                    count=1, flags=re.S)
+    broken = re.sub(
+        r'body = """The space race.*?"""', f'body = """{long_body}"""', en_text, count=1, flags=re.S
+    )
     path = write(tmp_path, broken)
     [message] = problems(path, illustration_names)
     assert f":{line_of(broken, long_body[:20])}: " in message
@@ -123,14 +129,14 @@ def test_file_name_and_language_must_match(tmp_path, en_text, illustration_names
 
 
 def test_story_needs_english_and_matching_chapters(tmp_path, en_text, illustration_names):
-    with pytest.raises(ContentError, match="en.toml: file: not found"):
+    with pytest.raises(ContentError, match=r"en\.toml: file: not found"):
         load_story(tmp_path, illustration_names)
     write(tmp_path, en_text)
     other = en_text.replace('language = "en"', 'language = "xx"').replace(
         'id = "legacy"', 'id = "heritage"'
     )
     write(tmp_path, other, "xx.toml")
-    with pytest.raises(ContentError, match="xx.toml: chapter: chapters differ from en.toml"):
+    with pytest.raises(ContentError, match=r"xx\.toml: chapter: chapters differ from en\.toml"):
         load_story(tmp_path, illustration_names)
 
 

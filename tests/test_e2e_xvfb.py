@@ -19,12 +19,14 @@ from pathlib import Path
 import pygame
 import pytest
 
+from kiosk.display import WINDOW_TITLE
+
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(
-        not all(shutil.which(t) for t in ("Xvfb", "xdotool", "import")),
-        reason="needs Xvfb, xdotool and ImageMagick's import (apt install xvfb xdotool "
-        "imagemagick)",
+        not all(shutil.which(t) for t in ("Xvfb", "xdotool", "import", "xwininfo")),
+        reason="needs Xvfb, xdotool, xwininfo and ImageMagick's import (apt install xvfb "
+        "xdotool x11-utils imagemagick)",
     ),
 ]
 
@@ -50,8 +52,16 @@ def xserver() -> Iterator[str]:
     """A private Xvfb display; yields its name (':N')."""
     read, write = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{SIZE[0]}x{SIZE[1]}x24",
-         "-nolisten", "tcp"],
+        [
+            "Xvfb",
+            "-displayfd",
+            str(write),
+            "-screen",
+            "0",
+            f"{SIZE[0]}x{SIZE[1]}x24",
+            "-nolisten",
+            "tcp",
+        ],
         pass_fds=(write,),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -72,8 +82,12 @@ def storyboard(tmp_path_factory, pygame_ready) -> dict[str, pygame.Surface]:
     """The storyboard at the test's window size, rendered by `kiosk render`."""
     out = tmp_path_factory.mktemp("storyboard")
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
-    subprocess.run([*KIOSK, "render", "--out", str(out), "--size", f"{SIZE[0]}x{SIZE[1]}"],
-                   check=True, env=env, capture_output=True)
+    subprocess.run(
+        [*KIOSK, "render", "--out", str(out), "--size", f"{SIZE[0]}x{SIZE[1]}"],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
     return {
         p.stem: pygame.image.load(str(p))
         for p in sorted(out.glob("*.png"))
@@ -104,14 +118,17 @@ class Visitor:
         self.count = 0
 
     def press(self, key: str) -> None:
-        subprocess.run(["xdotool", "key", "--window", self.window, key], env=self.env,
-                       check=True)
+        subprocess.run(["xdotool", "key", "--window", self.window, key], env=self.env, check=True)
 
     def look(self) -> pygame.Surface:
         self.count += 1
         path = self.shots / f"shot-{self.count:03d}.png"
-        subprocess.run(["import", "-window", self.window, str(path)], env=self.env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["import", "-window", self.window, str(path)],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         return pygame.image.load(str(path))
 
     def sees(self, storyboard: dict[str, pygame.Surface]) -> str:
@@ -128,13 +145,19 @@ def visitor(xserver, tmp_path) -> Iterator[Visitor]:
     log = open(tmp_path / "kiosk.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [*KIOSK, "demo", "--size", f"{SIZE[0]}x{SIZE[1]}", "--idle-timeout", str(IDLE)],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
 
     def find_window() -> str | None:
-        found = subprocess.run(["xdotool", "search", "--name", "Apollo"], env=env,
-                               capture_output=True, text=True)
-        return found.stdout.split()[0] if found.returncode == 0 and found.stdout else None
+        tree = subprocess.run(
+            ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+        ).stdout
+        for line in tree.splitlines():
+            if WINDOW_TITLE in line:
+                return line.split()[0]
+        return None
 
     try:
         window = wait_for(lambda: proc.poll() is None and find_window(), 60, "the kiosk window")
@@ -164,5 +187,6 @@ def test_visitor_steps_through_story_and_idle_returns_to_attract(visitor, storyb
 def test_dock_key_from_attract_plays_the_docking(visitor, storyboard):
     assert wait_for(lambda: visitor.sees(storyboard) == "00-attract", 30, "the attract loop")
     visitor.press("Return")
-    assert wait_for(lambda: visitor.sees(storyboard).split("-")[1] == "docking", 10,
-                    "the docking scene")
+    assert wait_for(
+        lambda: visitor.sees(storyboard).split("-")[1] == "docking", 10, "the docking scene"
+    )

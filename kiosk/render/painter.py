@@ -82,6 +82,7 @@ class Painter:
         valign: str = "top",
         max_lines: int | None = None,
         alpha: int = 255,
+        balance: bool = False,
     ) -> Box:
         """Fit ``text`` into ``box`` and draw it; return the area actually used."""
         block = fit(
@@ -93,6 +94,7 @@ class Painter:
             bold=bold,
             leading=leading,
             max_lines=max_lines,
+            balance=balance,
         )
         return self.draw_block(block, box, color, align=align, valign=valign, alpha=alpha)
 

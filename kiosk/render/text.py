@@ -69,17 +69,21 @@ def fit(
     bold: bool = False,
     leading: float = 1.35,
     max_lines: int | None = None,
+    balance: bool = False,
 ) -> TextBlock:
     """Set ``text`` in the largest size from ``max_size`` down to ``min_size`` that fits.
 
     If nothing fits, the block is set at ``min_size`` with ``fits=False``
     (the content check reports it; the screen still shows the text).
+    ``balance`` evens out the line lengths (for titles: no lonely last word).
     """
     size = max(max_size, min_size)
     block: TextBlock | None = None
     while True:
         font = fonts.get(size, bold)
         lines = wrap(text, font, box.width)
+        if balance and len(lines) > 1:
+            lines = balanced(text, font, box.width, len(lines))
         line_height = max(1, round(font.get_linesize() * leading))
         height = font.get_height() + line_height * (len(lines) - 1) if lines else 0
         width = max((font.size(line)[0] for line in lines), default=0)
@@ -90,3 +94,21 @@ def fit(
         if fits or size <= min_size:
             return block
         size = max(min_size, min(size - 1, round(size * 0.94)))
+
+
+def balanced(text: str, font: pygame.font.Font, width: int, count: int) -> list[str]:
+    """The narrowest wrapping of ``text`` that still takes ``count`` lines.
+
+    Never narrower than the widest word, so balancing never splits a word.
+    """
+    widest_word = max((font.size(w)[0] for w in text.split()), default=1)
+    low, high = min(widest_word, width), width
+    best = wrap(text, font, width)
+    while low < high:
+        mid = (low + high) // 2
+        lines = wrap(text, font, mid)
+        if len(lines) <= count and all(font.size(x)[0] <= mid for x in lines):
+            best, high = lines, mid
+        else:
+            low = mid + 1
+    return best

@@ -12,7 +12,7 @@ import pygame
 from kiosk.flow import Page
 from kiosk.layout import Box, attract_layout
 from kiosk.render import palette
-from kiosk.scenes.common import draw_footer, hints_for
+from kiosk.scenes.common import draw_footer, faded, hints_for
 from kiosk.scenes.context import SceneContext
 
 #: Pictures the attract loop cycles through.
@@ -88,18 +88,23 @@ class AttractScene:
         lang = ctx.language(language)
         layout = attract_layout(g.width, g.height)
         surface = pygame.Surface(ctx.size)
-        surface.blit(ctx.art(background, ctx.size), (0, 0))
-        # A dark veil from the left keeps the title legible on any picture.
-        veil = pygame.Surface(ctx.size, pygame.SRCALPHA)
-        edge = round(g.width * 0.62)
-        for x in range(edge):
-            t = x / edge
-            alpha = round(245 * (1 - _smoothstep((t - 0.55) / 0.45)))
-            pygame.draw.line(veil, (*palette.SPACE_TOP, alpha), (x, 0), (x, g.height))
-        bottom = layout.footer.bar.y - g.px(20)
-        for y in range(bottom, g.height):
-            pygame.draw.line(veil, (*palette.SPACE_TOP, 235), (edge, y), (g.width, y))
+        surface.blit(ctx.backdrop(), (0, 0))
+        surface.blit(ctx.art("starfield", ctx.size), (0, 0))
+        dim = pygame.Surface(ctx.size, pygame.SRCALPHA)
+        dim.fill((*palette.SPACE_TOP, 150))
+        surface.blit(dim, (0, 0))
+        # The picture fills the right of the screen and fades out towards the title.
+        art_x = round(g.width * 0.40)
+        picture = ctx.art(background, (g.width - art_x, layout.footer.bar.y))
+        surface.blit(faded(picture, round(g.width * 0.2), side="left"), (art_x, 0))
+        veil = pygame.Surface((round(g.width * 0.6), g.height), pygame.SRCALPHA)
+        for x in range(veil.get_width()):
+            fade = 1 - _smoothstep((x / veil.get_width() - 0.55) / 0.45)
+            pygame.draw.line(veil, (*palette.SPACE_TOP, round(200 * fade)), (x, 0), (x, g.height))
         surface.blit(veil, (0, 0))
+        footer_shade = pygame.Surface((g.width, g.height - layout.footer.bar.y), pygame.SRCALPHA)
+        footer_shade.fill((*palette.SPACE_TOP, 255))
+        surface.blit(footer_shade, (0, layout.footer.bar.y))
 
         paint = ctx.painter(surface)
         paint.block(
@@ -112,6 +117,7 @@ class AttractScene:
             leading=1.02,
             valign="bottom",
             max_lines=2,
+            balance=True,
         )
         paint.block(
             lang.ui["subtitle"],

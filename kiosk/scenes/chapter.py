@@ -7,19 +7,8 @@ import pygame
 from kiosk.flow import Page
 from kiosk.layout import Box, chapter_layout
 from kiosk.render import palette
-from kiosk.scenes.common import draw_footer, draw_pill, hints_for
+from kiosk.scenes.common import draw_footer, draw_pill, faded, hints_for
 from kiosk.scenes.context import SceneContext
-
-
-def _edge_fade(size: tuple[int, int], colour: palette.Color) -> pygame.Surface:
-    """A strip that fades from transparent (left) to ``colour`` (right)."""
-    w, h = size
-    strip = pygame.Surface((w, h), pygame.SRCALPHA)
-    for x in range(w):
-        t = x / max(1, w - 1)
-        alpha = round(255 * (t * t * (3 - 2 * t)))
-        pygame.draw.line(strip, (*colour, alpha), (x, 0), (x, h))
-    return strip
 
 
 class ChapterScene:
@@ -41,10 +30,8 @@ class ChapterScene:
         surface.blit(ctx.backdrop(), (0, 0))
 
         art = layout.illustration
-        surface.blit(ctx.art(chapter.illustration, (art.w, art.h)), (art.x, art.y))
-        fade_w = g.px(160)
-        backdrop_colour = palette.mix(palette.SPACE_TOP, palette.SPACE_BOTTOM, 0.5)
-        surface.blit(_edge_fade((fade_w, art.h), backdrop_colour), (art.right - fade_w, 0))
+        picture = faded(ctx.art(chapter.illustration, (art.w, art.h)), g.px(180))
+        surface.blit(picture, (art.x, art.y))
 
         paint = ctx.painter(surface)
         paint.block(
@@ -59,6 +46,7 @@ class ChapterScene:
             bold=True,
             leading=1.08,
             max_lines=2,
+            balance=True,
         )
         body = layout.body
         body_top = max(title.bottom, layout.title.y) + g.px(30)

@@ -44,8 +44,11 @@ def draw_footer(
     *,
     chapter: int | None = None,
     dock_chapter: int | None = None,
-) -> None:
-    """Draw the footer: a hairline, progress (when ``chapter`` is given) and hints."""
+) -> int:
+    """Draw the footer: a hairline, progress (when ``chapter`` is given) and hints.
+
+    Returns the x where the hints begin, so a scene can use the space to their left.
+    """
     g = ctx.grid
     line_colour = palette.mix(palette.SPACE_BOTTOM, palette.INK_MUTED, 0.25)
     pygame.draw.line(
@@ -66,7 +69,7 @@ def draw_footer(
         )
         for i, dot in enumerate(foot.dots):
             draw_dot(surface, dot, i, chapter, dock_chapter)
-    draw_hints(painter, g.px(34), g.px(22), foot.hints, hints)
+    return draw_hints(painter, g.px(34), g.px(22), foot.hints, hints)
 
 
 def draw_dot(surface: pygame.Surface, dot: Box, i: int, current: int, dock: int | None) -> None:
@@ -97,7 +100,7 @@ def draw_hints(painter: Painter, max_size: int, min_size: int, box: Box, hints: 
         if total <= box.w or size <= min_size:
             break
         size -= 1
-    x = box.right - total
+    x = left = box.right - total
     cy = box.y + box.h // 2
     for hint, width in zip(hints, widths, strict=True):
         r = disc // 2
@@ -108,6 +111,13 @@ def draw_hints(painter: Painter, max_size: int, min_size: int, box: Box, hints: 
         label_box = Box(x + disc + gap_inner, box.y, width - disc - gap_inner + 2, box.h)
         painter.block(hint.label, label_box, palette.INK, size, size, valign="middle", max_lines=1)
         x += width + gap_outer
+    return left
+
+
+def footer_note_box(foot: Footer, hints_left: int, gap: int) -> Box:
+    """The free space at the left of a footer without progress dots."""
+    label = foot.progress_label
+    return Box(label.x, label.y, max(1, hints_left - gap - label.x), label.h)
 
 
 def draw_pill(surface: pygame.Surface, box: Box, color: Color, fill: Color) -> None:
@@ -116,3 +126,22 @@ def draw_pill(surface: pygame.Surface, box: Box, color: Color, fill: Color) -> N
     radius = box.h // 2
     pygame.draw.rect(surface, fill, rect, border_radius=radius)
     pygame.draw.rect(surface, color, rect, width=max(2, box.h // 24), border_radius=radius)
+
+
+def faded(picture: pygame.Surface, fade_width: int, side: str = "right") -> pygame.Surface:
+    """A copy of ``picture`` whose ``side`` edge fades to transparent over ``fade_width``."""
+    w, h = picture.get_size()
+    out = picture.convert_alpha() if pygame.display.get_surface() else picture.copy()
+    if out.get_flags() & pygame.SRCALPHA == 0:
+        with_alpha = pygame.Surface((w, h), pygame.SRCALPHA)
+        with_alpha.blit(picture, (0, 0))
+        out = with_alpha
+    mask = pygame.Surface((w, h), pygame.SRCALPHA)
+    mask.fill((255, 255, 255, 255))
+    for i in range(min(fade_width, w)):
+        t = i / max(1, fade_width - 1)
+        alpha = round(255 * (t * t * (3 - 2 * t)))
+        x = i if side == "left" else w - 1 - i
+        pygame.draw.line(mask, (255, 255, 255, alpha), (x, 0), (x, h))
+    out.blit(mask, (0, 0), special_flags=pygame.BLEND_RGBA_MULT)
+    return out

@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 
 IllustrationRenderer = Callable[[str, tuple[int, int], int], pygame.Surface]
 
+#: Illustrations larger than this are drawn smaller and scaled up: at 4K a
+#: full-screen picture would otherwise be supersampled at 7680×4320.
+MAX_ART_PIXELS = 2_600_000
+
 
 def stable_seed(text: str) -> int:
     """A seed that is the same on every run and machine (``hash`` is not)."""
@@ -58,7 +62,16 @@ class SceneContext:
         key = (name, size)
         surface = self._art.get(key)
         if surface is None:
-            surface = self.illustrate(name, size, stable_seed(name))
+            w, h = size
+            shrink = min(1.0, (MAX_ART_PIXELS / (w * h)) ** 0.5)
+            if shrink < 1.0:
+                small = (max(1, round(w * shrink)), max(1, round(h * shrink)))
+                drawn = self.illustrate(name, small, stable_seed(name))
+                surface = pygame.transform.smoothscale(drawn, size)
+            else:
+                surface = self.illustrate(name, size, stable_seed(name))
+            if pygame.display.get_surface() is not None:
+                surface = surface.convert()
             self._art[key] = surface
         return surface
 

@@ -7,7 +7,7 @@ import pygame
 from kiosk.flow import Page
 from kiosk.layout import Box, credits_layout
 from kiosk.render import palette
-from kiosk.scenes.common import draw_footer, hints_for
+from kiosk.scenes.common import draw_footer, footer_note_box, hints_for
 from kiosk.scenes.context import SceneContext
 
 
@@ -76,9 +76,8 @@ class CreditsScene:
             valign="middle",
         )
         hints = hints_for(lang, back=True, next_=True, dock=False)
-        draw_footer(ctx, surface, layout.footer, lang, hints)
-        label = layout.footer.progress_label
-        hint_box = Box(label.x, label.y, layout.footer.hints.x - label.x, label.h)
+        hints_left = draw_footer(ctx, surface, layout.footer, lang, hints)
+        hint_box = footer_note_box(layout.footer, hints_left, g.px(40))
         paint.block(
             lang.ui["credits_hint"],
             hint_box,

@@ -17,7 +17,7 @@ from kiosk.docking_timeline import frame_at
 from kiosk.flow import Page
 from kiosk.layout import Box, docking_layout
 from kiosk.render import art, palette
-from kiosk.scenes.common import draw_footer, hints_for
+from kiosk.scenes.common import draw_footer, footer_note_box, hints_for
 from kiosk.scenes.context import SceneContext
 
 APOLLO_LENGTH_M = 11.0 + 3.15  # CSM + docking module
@@ -31,6 +31,21 @@ FRAMING_M = 16.0
 def screen_gap(range_m: float) -> float:
     """The gap drawn on screen, in metres: true when close, compressed when far."""
     return FRAMING_M * (1 - math.exp(-range_m / FRAMING_M))
+
+
+def shade(surface: pygame.Surface, top: int, bottom: int, rising: bool) -> None:
+    """Darken the band from ``top`` to ``bottom`` so text over it stays legible.
+
+    ``rising``: the shade grows towards the bottom (else towards the top).
+    """
+    w = surface.get_width()
+    span = max(1, bottom - top)
+    band = pygame.Surface((w, span), pygame.SRCALPHA)
+    for y in range(span):
+        t = min(1.0, (y if rising else span - 1 - y) / (span * 0.45))
+        alpha = round(235 * t * t * (3 - 2 * t))
+        pygame.draw.line(band, (*palette.SPACE_TOP, alpha), (0, y), (w, y))
+    surface.blit(band, (0, top))
 
 
 class DockingScene:
@@ -47,7 +62,7 @@ class DockingScene:
 
     def _scale(self) -> float:
         w, h = self.ctx.size
-        return min(w * 0.62 / DOCKED_LENGTH_M, h * 0.5 / SOYUZ_SPAN_M)
+        return min(w * 0.6 / DOCKED_LENGTH_M, h * 0.4 / SOYUZ_SPAN_M)
 
     def _craft(self, name: str) -> tuple[pygame.Surface, tuple[int, int]]:
         """A spacecraft drawn once on a transparent layer, with its docking-port position."""
@@ -77,6 +92,8 @@ class DockingScene:
                 pygame.Rect(-w // 4, round(h * 0.64), w * 3 // 2, h),
                 random.Random(1975),
             )
+            shade(self._layers["background"], round(h * 0.70), h, rising=True)
+            shade(self._layers["background"], 0, round(h * 0.16), rising=False)
         return self._layers["background"]
 
     def draw(self, surface: pygame.Surface, page: Page, t: float) -> None:
@@ -91,7 +108,7 @@ class DockingScene:
         scale = self._scale()
         left = (g.width - DOCKED_LENGTH_M * scale) / 2
         port_x = round(left + APOLLO_LENGTH_M * scale)
-        port_y = round(layout.scene.h * 0.46)
+        port_y = round(layout.scene.h * 0.5)
         soyuz, soyuz_port = self._craft("soyuz")
         apollo, apollo_port = self._craft("apollo")
         surface.blit(soyuz, (port_x - soyuz_port[0], port_y - soyuz_port[1]))
@@ -137,9 +154,8 @@ class DockingScene:
             border_radius=bar.h // 2,
         )
         hints = hints_for(lang, back=True, next_=True, dock=False)
-        draw_footer(ctx, surface, layout.footer, lang, hints)
-        label = layout.footer.progress_label
-        skip = Box(label.x, label.y, layout.footer.hints.x - label.x, label.h)
+        hints_left = draw_footer(ctx, surface, layout.footer, lang, hints)
+        skip = footer_note_box(layout.footer, hints_left, g.px(40))
         paint.block(
             lang.docking["skip_hint"],
             skip,

@@ -1,0 +1,1 @@
+"""Host side of the handshake sensor: protocol, serial reader, supervisor, discovery."""

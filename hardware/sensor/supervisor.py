@@ -1,0 +1,326 @@
+"""Keeps the handshake sensor connected and turns its messages into input events.
+
+One background thread owns the connection: it finds the port, opens it, starts a
+:class:`~hardware.sensor.reader.SensorReaderThread`, watches the heartbeat and, when
+the device is unplugged or goes silent, closes everything and reconnects with
+exponential backoff.  Reconnection happens here, never inside ``connection_lost``
+(which runs in the reader thread, which cannot join itself).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+
+import serial
+
+from hardware.config import SensorConfig
+from hardware.sensor import protocol
+from hardware.sensor.discovery import describe_search, find_sensor_port
+from hardware.sensor.reader import SensorProtocol, SensorReaderThread
+from hardware.sensor.state import SensorState
+from kiosk.events import Action, InputEvent
+
+log = logging.getLogger(__name__)
+
+SerialFactory = Callable[[str, int], serial.SerialBase]
+"""``(port, baudrate) -> open serial instance``; may raise to mean "not there"."""
+
+REPORT_INTERVAL = 60.0
+"""Seconds between summaries of dropped lines in the log."""
+
+
+def open_serial(port: str, baudrate: int) -> serial.SerialBase:
+    """Default :data:`SerialFactory`: a device path or any pyserial URL."""
+    return serial.serial_for_url(port, baudrate=baudrate, timeout=None)
+
+
+def _reason(exc: BaseException) -> str:
+    """Short text for an open/read error (pyserial's own messages repeat the port)."""
+    errno = getattr(exc, "errno", None)
+    if isinstance(errno, int) and errno:
+        return os.strerror(errno)
+    return str(exc) or type(exc).__name__
+
+
+class SensorSupervisor:
+    """Connection manager for the handshake sensor.
+
+    ``emit`` receives :class:`InputEvent` objects (from the reader thread).  All
+    waiting is bounded, all decisions about time use ``clock``, and nothing raises
+    into the caller after construction.
+    """
+
+    POLL = 0.2  # longest real-time wait between checks, seconds
+
+    def __init__(
+        self,
+        config: SensorConfig,
+        emit: Callable[[InputEvent], None],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        serial_factory: SerialFactory | None = None,
+        discover: Callable[[], str | None] | None = None,
+    ) -> None:
+        self.config = config
+        self.emit = emit
+        self.clock = clock
+        self.state = SensorState()
+        self._serial_factory = serial_factory or open_serial
+        self._discover = discover or (
+            lambda: find_sensor_port(config.usb_ids, config.by_id_patterns)
+        )
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._lost = threading.Event()
+        self._conn_lock = threading.Lock()
+        self._protocol: SensorProtocol | None = None
+        self._reader: SensorReaderThread | None = None
+        self._thread: threading.Thread | None = None
+        self._active: set[int] = set()
+        self._version_ok = True
+        self._report_at = 0.0
+        self._reported: dict[str, int] = {}
+
+    # --- public -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the supervisor thread (idempotent)."""
+        if self._thread is not None:
+            return
+        self._report_at = self.clock() + REPORT_INTERVAL
+        self._thread = threading.Thread(target=self._run, name="sensor-supervisor", daemon=True)
+        self._thread.start()
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Stop reconnecting, close the port and join every thread."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.error("sensor supervisor thread did not stop within %.1f s", timeout)
+            self._thread = None
+
+    def poke(self) -> None:
+        """Re-check now (heartbeat age, reconnect) instead of at the next poll."""
+        self._wake.set()
+
+    def send(self, line: bytes) -> bool:
+        """Send a framed command line; ``False`` if the sensor is not connected."""
+        with self._conn_lock:
+            proto = self._protocol
+        return proto is not None and proto.send(line)
+
+    def status(self) -> dict[str, object]:
+        """JSON-serialisable sensor state (see :meth:`SensorState.snapshot`)."""
+        return self.state.snapshot(self.clock)
+
+    # --- connection loop --------------------------------------------------------------
+
+    def _wait(self, seconds: float) -> None:
+        self._wake.wait(max(0.0, seconds))
+        self._wake.clear()
+
+    def _run(self) -> None:
+        delay = self.config.reconnect_initial
+        warned = False
+        while not self._stop.is_set():
+            try:
+                port = self.config.port or self._discover()
+            except Exception as exc:
+                log.debug("sensor discovery failed: %s", exc)
+                port = None
+            if port is None:
+                self._note_problem(
+                    "handshake sensor not found: "
+                    + describe_search(self.config.usb_ids, self.config.by_id_patterns)
+                    + "; grips are ignored until it is plugged in",
+                    warn=not warned,
+                )
+                warned = True
+                self._wait(delay)
+                delay = min(delay * 2, self.config.reconnect_max)
+                continue
+            try:
+                ser = self._serial_factory(port, self.config.baudrate)
+            except Exception as exc:
+                self._note_problem(
+                    f"cannot open handshake sensor port {port} ({_reason(exc)}); "
+                    "will keep retrying",
+                    warn=not warned,
+                )
+                warned = True
+                self._wait(delay)
+                delay = min(delay * 2, self.config.reconnect_max)
+                continue
+            healthy = self._session(port, ser)
+            warned = True  # the loss was just logged; repeated open failures go to debug
+            if healthy:
+                delay = self.config.reconnect_initial
+            if not self._stop.is_set():
+                self._wait(delay)
+                delay = min(delay * 2, self.config.reconnect_max)
+
+    def _note_problem(self, text: str, *, warn: bool) -> None:
+        self.state.update(last_error=text)
+        if warn:
+            log.warning(text)
+        else:
+            log.debug(text)
+
+    def _session(self, port: str, ser: serial.SerialBase) -> bool:
+        """Run one connection until it is lost; returns whether it was ever healthy."""
+        self._lost.clear()
+        self._version_ok = True
+        reader = SensorReaderThread(
+            ser, lambda: SensorProtocol(self.state, self._on_message, self._on_lost)
+        )
+        reader.start()
+        try:
+            _, proto = reader.connect()
+        except RuntimeError:
+            proto = None
+        with self.state.lock:
+            if self.state.connects:
+                self.state.reconnects += 1
+            self.state.connects += 1
+            self.state.port = port
+            self.state.last_heartbeat = None
+        with self._conn_lock:
+            self._reader, self._protocol = reader, proto
+        opened = self.clock()
+        healthy = False
+        reason = "reader stopped"
+        if proto is not None:
+            proto.send(protocol.info())
+        while True:
+            self._wake.clear()
+            if self._stop.is_set():
+                reason = ""
+                break
+            if self._lost.is_set() or not reader.is_alive():
+                reason = "USB unplugged or device reset"
+                break
+            now = self.clock()
+            last = self.state.last_heartbeat
+            healthy = healthy or last is not None
+            since = now - (opened if last is None else max(opened, last))
+            if since > self.config.heartbeat_timeout:
+                reason = f"no heartbeat for {since:.1f} s"
+                self.state.update(last_error=f"handshake sensor on {port}: {reason}")
+                break
+            self._report_errors(port, now)
+            self._wake.wait(min(self.POLL, max(0.01, self.config.heartbeat_timeout - since)))
+        with self._conn_lock:
+            self._reader = self._protocol = None
+        try:
+            reader.close()
+        except Exception as exc:  # closing a vanished device may complain; it is gone anyway
+            log.debug("error closing sensor port %s: %s", port, exc)
+        if reason:
+            log.warning("handshake sensor on %s lost (%s); reconnecting", port, reason)
+        self.state.update(connected=False)
+        self._end_active_grips("sensor lost")
+        return healthy
+
+    def _on_lost(self, exc: BaseException | None) -> None:
+        """Reader-thread callback: only flag it; the supervisor thread cleans up."""
+        if exc is not None:
+            self.state.update(last_error=f"serial port failed: {_reason(exc)}")
+        self._lost.set()
+        self._wake.set()
+
+    def _report_errors(self, port: str, now: float) -> None:
+        if now < self._report_at:
+            return
+        self._report_at = now + REPORT_INTERVAL
+        snap = self.state.snapshot(self.clock)
+        parts = []
+        for key, what in (
+            ("bad_checksum", "with bad checksums"),
+            ("garbage", "of garbage"),
+            ("overlong", "that were too long"),
+        ):
+            count = int(snap[key]) - self._reported.get(key, 0)  # type: ignore[call-overload]
+            self._reported[key] = int(snap[key])  # type: ignore[call-overload]
+            if count:
+                parts.append(f"{count} lines {what}")
+        if parts:
+            text = f"handshake sensor on {port} sent {', '.join(parts)} in the last minute"
+            self.state.update(last_error=text)
+            log.warning(text)
+
+    # --- messages (reader thread) -----------------------------------------------------
+
+    def _on_message(self, msg: protocol.DeviceMessage) -> None:
+        now = self.clock()
+        if isinstance(msg, protocol.Hello):
+            self._version_ok = msg.proto in protocol.SUPPORTED_VERSIONS
+            self.state.update(
+                connected=True,
+                firmware=msg.firmware,
+                protocol=msg.proto,
+                hands=msg.hands,
+                device_id=msg.device_id or None,
+                last_heartbeat=now,
+            )
+            if self._version_ok:
+                log.info(
+                    "handshake sensor connected on %s (firmware %s, protocol %d, %d hand%s)",
+                    self.state.port,
+                    msg.firmware,
+                    msg.proto,
+                    msg.hands,
+                    "" if msg.hands == 1 else "s",
+                )
+            else:
+                text = (
+                    f"handshake sensor on {self.state.port} speaks protocol {msg.proto}, this "
+                    f"kiosk only understands {sorted(protocol.SUPPORTED_VERSIONS)}: grips are "
+                    "ignored until the kiosk software or the sensor firmware is updated"
+                )
+                self.state.update(last_error=text)
+                log.error(text)
+        elif isinstance(msg, protocol.Heartbeat):
+            self.state.update(
+                connected=True, last_heartbeat=now, levels=msg.levels, gripping=msg.gripping
+            )
+            self._reconcile(msg)
+        elif isinstance(msg, protocol.GripStart):
+            self._grip_start(msg.hand, msg.strength)
+        elif isinstance(msg, protocol.GripEnd):
+            self._grip_end(msg.hand, {"peak": msg.peak, "duration_ms": msg.duration_ms})
+        elif isinstance(msg, protocol.DeviceError):
+            self.state.count("device_errors")
+            log.debug("sensor rejected a command: %s %s", msg.code, msg.command)
+
+    def _grip_start(self, hand: int, strength: int, **extra: object) -> None:
+        if not self._version_ok:
+            return
+        self._active.add(hand)
+        detail: dict[str, object] = {"strength": strength, "hand": hand, **extra}
+        self.emit(InputEvent(Action.HANDSHAKE, source="serial", detail=detail))
+
+    def _grip_end(self, hand: int, extra: dict[str, object]) -> None:
+        if hand not in self._active:
+            return
+        self._active.discard(hand)
+        detail: dict[str, object] = {"hand": hand, **extra}
+        self.emit(InputEvent(Action.HANDSHAKE_END, source="serial", detail=detail))
+
+    def _reconcile(self, hb: protocol.Heartbeat) -> None:
+        """Recover from a lost GRIP or REL line using the heartbeat's grip flags."""
+        for hand, gripping in enumerate(hb.gripping):
+            if gripping and hand not in self._active:
+                level = hb.levels[hand] if hand < len(hb.levels) else 0
+                self._grip_start(hand, min(100, (level + 5) // 10), recovered=True)
+            elif not gripping and hand in self._active:
+                self._grip_end(hand, {"recovered": True})
+
+    def _end_active_grips(self, reason: str) -> None:
+        for hand in sorted(self._active):
+            self._grip_end(hand, {"reason": reason})

@@ -1,0 +1,170 @@
+"""The running app, headless: input, redraw discipline, recovery from errors."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+import pygame
+import pytest
+
+from kiosk.app import App
+from kiosk.config import Config
+from kiosk.events import Action, EventBus, ExhibitState, InputEvent
+from kiosk.flow import Screen
+from kiosk.scenes.attract import AttractScene
+from kiosk.scenes.chapter import ChapterScene
+
+SIZE = (800, 480)
+
+
+@pytest.fixture
+def screen(pygame_ready):
+    pygame.display.init()
+    surface = pygame.display.set_mode(SIZE)
+    yield surface
+    pygame.display.quit()
+
+
+@pytest.fixture
+def lights() -> list[ExhibitState]:
+    return []
+
+
+@pytest.fixture
+def app(screen, story, clock, lights) -> App:
+    return App(screen, story, Config(idle_timeout=30), clock=clock, outputs=[lights.append])
+
+
+def press(app: App, key: int) -> None:
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=""))
+    app.step()
+
+
+def settle(app: App, clock) -> None:
+    """Let the page transition finish."""
+    clock.advance(1.0)
+    app.step()
+
+
+def test_keys_drive_the_story(app, clock):
+    press(app, pygame.K_RIGHT)
+    assert app.flow.state.page.screen is Screen.CHAPTER
+    press(app, pygame.K_RIGHT)
+    assert app.flow.state.page.chapter == 1
+    press(app, pygame.K_LEFT)
+    assert app.flow.state.page.chapter == 0
+    press(app, pygame.K_l)
+    assert app.flow.state.page.screen is Screen.CHAPTER  # one language: place kept
+    press(app, pygame.K_h)  # not the docking chapter
+    assert app.flow.state.page.screen is Screen.CHAPTER
+
+
+def test_enter_on_attract_plays_docking(app):
+    press(app, pygame.K_RETURN)
+    assert app.flow.state.page.screen is Screen.DOCKING
+
+
+def test_escape_does_not_quit_the_exhibit(app):
+    press(app, pygame.K_ESCAPE)
+    assert app.running
+
+
+def test_escape_quits_the_demo(screen, story, clock):
+    demo = App(screen, story, Config(), clock=clock, allow_quit=True)
+    press(demo, pygame.K_ESCAPE)
+    assert not demo.running
+
+
+def test_static_page_draws_no_frames(app, clock):
+    press(app, pygame.K_RIGHT)
+    settle(app, clock)
+    drawn = app.frames
+    for _ in range(20):
+        clock.advance(0.1)
+        app.step()
+    assert app.frames == drawn
+
+
+def test_attract_keeps_animating(app, clock):
+    drawn = app.frames
+    for _ in range(5):
+        clock.advance(0.05)
+        app.step()
+    assert app.frames == drawn + 5
+
+
+def test_idle_timeout_returns_to_attract(app, clock):
+    press(app, pygame.K_RIGHT)
+    press(app, pygame.K_RIGHT)
+    clock.advance(29.9)
+    app.step()
+    assert app.flow.state.page.screen is Screen.CHAPTER
+    clock.advance(0.2)
+    app.step()
+    assert app.flow.state.page.screen is Screen.ATTRACT
+
+
+def test_events_from_another_thread_arrive(app):
+    bus: EventBus = app.bus
+    worker = threading.Thread(target=bus.put, args=(InputEvent(Action.HANDSHAKE, "serial"),))
+    worker.start()
+    worker.join(5)
+    app.step()
+    assert app.flow.state.page.screen is Screen.DOCKING
+
+
+def test_lights_follow_the_screen(app, lights):
+    assert lights[-1].screen == "attract" and lights[-1].can_dock
+    press(app, pygame.K_RIGHT)
+    assert lights[-1].screen == "chapter" and not lights[-1].can_dock and lights[-1].can_back
+
+
+def test_exception_while_drawing_is_logged_once_and_attract_returns(app, clock, mocker, caplog):
+    mocker.patch.object(ChapterScene, "draw", side_effect=RuntimeError("boom in chapter"))
+    with caplog.at_level(logging.ERROR, logger="kiosk.app"):
+        press(app, pygame.K_RIGHT)
+        assert app.flow.state.page.screen is Screen.ATTRACT
+        clock.advance(1)
+        press(app, pygame.K_RIGHT)  # the same bug again
+        assert app.flow.state.page.screen is Screen.ATTRACT
+    tracebacks = [r for r in caplog.records if r.exc_info]
+    assert len(tracebacks) == 1
+    assert "drawing the chapter 1 (en): RuntimeError: boom in chapter" in tracebacks[0].message
+    assert app.errors.total == 2
+    assert app.status()["errors"][0]["count"] == 2
+
+
+def test_exception_in_input_handling_recovers(app, clock, mocker, caplog):
+    press(app, pygame.K_RIGHT)
+    mocker.patch.object(app.flow, "handle", side_effect=ValueError("bad input"))
+    with caplog.at_level(logging.ERROR, logger="kiosk.app"):
+        press(app, pygame.K_RIGHT)
+    assert app.flow.state.page.screen is Screen.ATTRACT
+    assert "handling input: ValueError: bad input" in caplog.text
+
+
+def test_when_everything_fails_a_plain_screen_is_shown(app, clock, mocker, screen):
+    mocker.patch.object(ChapterScene, "draw", side_effect=RuntimeError("chapter"))
+    mocker.patch.object(AttractScene, "draw", side_effect=RuntimeError("attract"))
+    press(app, pygame.K_RIGHT)
+    assert app.flow.state.page.screen is Screen.ATTRACT
+    centre = screen.get_at((SIZE[0] // 2, SIZE[1] // 2 + SIZE[1] // 4))
+    assert tuple(centre)[:3] == (4, 9, 22)  # the calm background, not garbage
+
+
+def test_broken_light_output_does_not_stop_the_exhibit(screen, story, clock):
+    def broken(state: ExhibitState) -> None:
+        raise OSError("GPIO gone")
+
+    app = App(screen, story, Config(), clock=clock, outputs=[broken])
+    press(app, pygame.K_RIGHT)
+    assert app.flow.state.page.screen is Screen.CHAPTER
+    assert "updating the button lights" in app.errors.recent()[0].message
+
+
+def test_staff_key_toggles_overlay(app):
+    press(app, pygame.K_F12)
+    assert app.staff_overlay
+    press(app, pygame.K_F12)
+    assert not app.staff_overlay

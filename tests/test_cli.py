@@ -1,0 +1,48 @@
+"""The kiosk command: storyboard, demo without a display, content check."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pygame
+
+from kiosk.cli import main
+
+STORY_DIR = Path(__file__).resolve().parent.parent / "assets" / "story"
+
+
+def test_render_writes_every_screen_and_a_contact_sheet(tmp_path, story, capsys):
+    assert main(["render", "--out", str(tmp_path), "--size", "800x480"]) == 0
+    names = sorted(p.name for p in tmp_path.glob("*.png"))
+    assert "contact-sheet.png" in names and "00-attract.png" in names
+    assert len(names) == story.chapter_count + 6 + 1
+    chapter = pygame.image.load(str(tmp_path / "01-sputnik.png"))
+    assert chapter.get_size() == (800, 480)
+    sheet = pygame.image.load(str(tmp_path / "contact-sheet.png"))
+    assert sheet.get_width() > 4 * 480
+    assert "contact-sheet.png" in capsys.readouterr().out
+
+
+def test_demo_without_display_writes_storyboard(tmp_path, monkeypatch, capsys):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER"):
+        monkeypatch.delenv(name, raising=False)
+    out = tmp_path / "board"
+    assert main(["demo", "--out", str(out), "--size", "800x480"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("No display found") and str(out) in first
+    assert (out / "contact-sheet.png").exists()
+
+
+def test_content_check_passes_real_story(capsys):
+    assert main(["content", "check", str(STORY_DIR)]) == 0
+    assert "0 problems" in capsys.readouterr().out
+
+
+def test_content_check_reports_broken_file(tmp_path, capsys):
+    shutil.copy(STORY_DIR / "en.toml", tmp_path / "en.toml")
+    text = (tmp_path / "en.toml").read_text(encoding="utf-8")
+    (tmp_path / "en.toml").write_text(text.replace("[credits]", "[credit]"), encoding="utf-8")
+    assert main(["content", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert 'credit: unknown table or key (did you mean "credits"?)' in out
