@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pygame
 
@@ -65,6 +65,8 @@ class App:
         allow_quit: bool = False,
         illustrate: IllustrationRenderer | None = None,
         fonts: FontBook | None = None,
+        key_handlers: Mapping[str, Callable[[bool], None]] | None = None,
+        status_sources: Mapping[str, Callable[[], object]] | None = None,
     ) -> None:
         self.screen = screen
         self.story = story
@@ -73,6 +75,8 @@ class App:
         self.bus = bus or EventBus()
         self.outputs = list(outputs)
         self.allow_quit = allow_quit
+        self.key_handlers = dict(key_handlers or {})
+        self.status_sources = dict(status_sources or {})
         self.errors = ErrorReporter(log)
         self.running = True
         self.staff_overlay = False
@@ -117,8 +121,14 @@ class App:
         """Turn a pygame event into exhibit input."""
         if event.type == pygame.QUIT:
             self.running = False
-        elif event.type == pygame.KEYDOWN:
+        elif event.type in (pygame.KEYDOWN, pygame.KEYUP):
             name = pygame.key.name(event.key)
+            handler = self.key_handlers.get(name)
+            if handler is not None:
+                handler(event.type == pygame.KEYDOWN)
+                return
+            if event.type == pygame.KEYUP:
+                return
             if self.allow_quit and name in QUIT_KEYS:
                 self.running = False
                 return
@@ -262,7 +272,7 @@ class App:
         """What staff see: version, screen, language, uptime, errors."""
         now = self.clock() if now is None else now
         page = self.flow.state.page
-        return {
+        status: dict[str, object] = {
             "version": __version__,
             "uptime_s": round(now - self.started, 1),
             "screen": page.screen.value,
@@ -272,3 +282,9 @@ class App:
             "config": self.config.source,
             "errors": [{"message": e.message, "count": e.count} for e in self.errors.recent()],
         }
+        for name, source in self.status_sources.items():
+            try:
+                status[name] = source()
+            except Exception as exc:
+                status[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        return status

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -90,16 +91,36 @@ def _run_app(config: Config, *, fullscreen: bool, demo: bool) -> int:
 
     from kiosk.app import App
     from kiosk.display import open_display
+    from kiosk.events import EventBus
+    from kiosk.wiring import demo_hardware, exhibit_hardware
 
     story = load_content(config)
-    screen = open_display(config.size or ((1280, 720) if demo else None), fullscreen=fullscreen)
-    app = App(screen, story, config, allow_quit=demo)
-    try:
-        app.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        pygame.quit()
+    bus = EventBus()
+    wiring = demo_hardware(bus) if demo else exhibit_hardware(config, bus)
+    with wiring as parts:
+        screen = open_display(config.size or ((1280, 720) if demo else None), fullscreen=fullscreen)
+        app = App(
+            screen,
+            story,
+            config,
+            bus=bus,
+            outputs=[parts.hardware.show],
+            allow_quit=demo,
+            key_handlers=parts.key_handlers,
+            status_sources={"hardware": parts.status},
+        )
+
+        def stop(signum: int, frame: object) -> None:
+            log.info("stopping on signal %d", signum)
+            app.running = False
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            app.run()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            pygame.quit()
     return 0
 
 
@@ -232,6 +253,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     render.set_defaults(func=cmd_render)
 
+    for name, (_, text) in DELEGATED.items():
+        sub.add_parser(name, help=f"{text} (kiosk {name} --help)", add_help=False)
+
     content = sub.add_parser("content", help="story files")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     check = content_sub.add_parser("check", help="validate the story files and text fit")
@@ -241,8 +265,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Subcommands that belong to the hardware layer and parse their own arguments.
+DELEGATED = {
+    "sensor-sim": ("hardware.sim", "a simulated handshake sensor on a pty"),
+    "selftest": ("hardware.selftest", "technician's test of buttons, lights and sensor"),
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kiosk`` console script."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in DELEGATED:
+        import importlib
+
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+        module = importlib.import_module(DELEGATED[argv[0]][0])
+        return module.main(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,

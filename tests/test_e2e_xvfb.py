@@ -31,6 +31,8 @@ pytestmark = [
 ]
 
 SIZE = (1280, 720)
+#: Deadline for each external tool call (xdotool, import, xwininfo), so nothing hangs.
+TOOL_TIMEOUT = 30
 IDLE = 4.0
 KIOSK = [sys.executable, "-m", "kiosk"]
 
@@ -87,6 +89,7 @@ def storyboard(tmp_path_factory, pygame_ready) -> dict[str, pygame.Surface]:
         check=True,
         env=env,
         capture_output=True,
+        timeout=600,
     )
     return {
         p.stem: pygame.image.load(str(p))
@@ -118,7 +121,13 @@ class Visitor:
         self.count = 0
 
     def press(self, key: str) -> None:
-        subprocess.run(["xdotool", "key", "--window", self.window, key], env=self.env, check=True)
+        """A real key press (XTEST), with the pointer over the kiosk window."""
+        subprocess.run(
+            ["xdotool", "mousemove", "20", "20", "key", key],
+            env=self.env,
+            check=True,
+            timeout=TOOL_TIMEOUT,
+        )
 
     def look(self) -> pygame.Surface:
         self.count += 1
@@ -128,6 +137,7 @@ class Visitor:
             env=self.env,
             check=True,
             capture_output=True,
+            timeout=TOOL_TIMEOUT,
         )
         return pygame.image.load(str(path))
 
@@ -152,7 +162,11 @@ def visitor(xserver, tmp_path) -> Iterator[Visitor]:
 
     def find_window() -> str | None:
         tree = subprocess.run(
-            ["xwininfo", "-root", "-tree"], env=env, capture_output=True, text=True
+            ["xwininfo", "-root", "-tree"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=TOOL_TIMEOUT,
         ).stdout
         for line in tree.splitlines():
             if WINDOW_TITLE in line:
@@ -163,13 +177,16 @@ def visitor(xserver, tmp_path) -> Iterator[Visitor]:
         window = wait_for(lambda: proc.poll() is None and find_window(), 60, "the kiosk window")
         yield Visitor(xserver, str(window), tmp_path)
     finally:
-        proc.terminate()
+        proc.terminate()  # what systemd sends on stop
         try:
-            proc.wait(10)
+            code = proc.wait(10)
         except subprocess.TimeoutExpired:
             proc.kill()
+            code = None
         log.close()
-        assert "Traceback" not in (tmp_path / "kiosk.log").read_text()
+    output = (tmp_path / "kiosk.log").read_text()
+    assert "Traceback" not in output
+    assert code == 0, f"kiosk did not stop cleanly on SIGTERM (exit {code}):\n{output}"
 
 
 def test_visitor_steps_through_story_and_idle_returns_to_attract(visitor, storyboard):
@@ -189,4 +206,13 @@ def test_dock_key_from_attract_plays_the_docking(visitor, storyboard):
     visitor.press("Return")
     assert wait_for(
         lambda: visitor.sees(storyboard).split("-")[1] == "docking", 10, "the docking scene"
+    )
+
+
+def test_gripping_the_simulated_hand_plays_the_docking(visitor, storyboard):
+    """In the demo H grips the simulated sensor: the handshake travels over a real pty."""
+    assert wait_for(lambda: visitor.sees(storyboard) == "00-attract", 30, "the attract loop")
+    visitor.press("h")
+    assert wait_for(
+        lambda: visitor.sees(storyboard).split("-")[1] == "docking", 15, "the docking scene"
     )

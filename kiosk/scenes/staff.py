@@ -21,6 +21,39 @@ def local_address() -> str:
         return "no network"
 
 
+def _sensor_line(sensor: dict) -> str:
+    if not sensor.get("enabled", True):
+        return "Sensor: disabled in the config"
+    if not sensor.get("connected"):
+        error = sensor.get("last_error")
+        return f"Sensor: NOT CONNECTED{f' ({error})' if error else ''}"
+    age = sensor.get("heartbeat_age")
+    heartbeat = f"{age:.1f} s ago" if isinstance(age, int | float) else "none yet"
+    grips = ", ".join("gripping" if g else "open" for g in sensor.get("gripping", []))
+    return (
+        f"Sensor: {sensor.get('port')}  firmware {sensor.get('firmware')}  "
+        f"heartbeat {heartbeat}  hands {grips or '-'}  levels {sensor.get('levels')}"
+    )
+
+
+def _sensor_errors(sensor: dict) -> str:
+    counts = {k: sensor.get(k, 0) for k in ("garbage", "bad_checksum", "overlong", "reconnects")}
+    return "Sensor line errors: " + "  ".join(
+        f"{k.replace('_', ' ')} {v}" for k, v in counts.items()
+    )
+
+
+def _buttons_line(gpio: dict) -> str:
+    buttons = gpio.get("buttons")
+    if not isinstance(buttons, dict):
+        return f"Buttons: {gpio.get('error') or 'GPIO disabled'}"
+    parts = [
+        f"{name} {'DOWN' if b.get('pressed') else 'up'} ({b.get('presses')}×)"
+        for name, b in buttons.items()
+    ]
+    return "Button test: " + "   ".join(parts)
+
+
 def status_lines(status: dict[str, object]) -> list[str]:
     """The status dict as short lines for the overlay."""
     lines = [
@@ -29,14 +62,29 @@ def status_lines(status: dict[str, object]) -> list[str]:
         f"{status.get('frame_rate')} fps   up {status.get('uptime_s')} s",
         f"Config: {status.get('config')}",
     ]
-    sensor = status.get("sensor")
-    if isinstance(sensor, dict):
-        lines.append("Sensor: " + ", ".join(f"{k} {v}" for k, v in sensor.items()))
-    errors = status.get("errors") or []
-    lines.append(f"Errors: {len(errors)}" if errors else "Errors: none")
-    for entry in list(errors)[-4:]:
+    hardware = status.get("hardware")
+    if isinstance(hardware, dict):
+        sensor = hardware.get("sensor")
+        if isinstance(sensor, dict):
+            lines.append(_sensor_line(sensor))
+            lines.append(_sensor_errors(sensor))
+        gpio = hardware.get("gpio")
+        if isinstance(gpio, dict):
+            lines.append(_buttons_line(gpio))
+    errors = list(status.get("errors") or [])
+    if isinstance(hardware, dict):
+        for item in hardware.get("errors") or []:
+            if isinstance(item, dict):
+                errors.append({"count": item.get("time"), "message": item.get("message")})
+    lines.append(f"Last errors: {len(errors)}" if errors else "Last errors: none")
+    for entry in errors[-4:]:
         if isinstance(entry, dict):
-            lines.append(f"  {entry.get('count')}× {entry.get('message')}")
+            count = entry.get("count")
+            prefix = f"{count}×" if isinstance(count, int) else f"at {count}"
+            lines.append(f"  {prefix} {entry.get('message')}")
+        else:
+            lines.append(f"  {entry}")
+    lines.append("Hold Back + Next for 5 s (or F12) to close")
     return lines
 
 

@@ -1,0 +1,119 @@
+"""The app with the demo's hardware: mock GPIO pins and the simulated sensor on a real pty."""
+
+from __future__ import annotations
+
+import time
+
+import pygame
+import pytest
+
+from kiosk.app import App
+from kiosk.config import Config
+from kiosk.events import Action, EventBus
+from kiosk.flow import Screen
+from kiosk.render.painter import TextRecord
+from kiosk.scenes.staff import draw_staff_overlay, status_lines
+from kiosk.wiring import demo_hardware
+
+
+@pytest.fixture
+def screen(pygame_ready):
+    pygame.display.init()
+    surface = pygame.display.set_mode((1280, 720))
+    yield surface
+    pygame.display.quit()
+
+
+def run_until(app: App, condition, timeout: float, what: str) -> None:
+    """Step the app, sleeping on its event queue between steps, until ``condition``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        app.step()
+        pygame.event.wait(50)  # woken at once by events from the hardware threads
+
+
+def test_grip_on_the_sensor_starts_the_docking(screen, story, mocker):
+    bus = EventBus()
+    with demo_hardware(bus) as parts:
+        app = App(
+            screen,
+            story,
+            Config(),
+            bus=bus,
+            outputs=[parts.hardware.show],
+            key_handlers=parts.key_handlers,
+            status_sources={"hardware": parts.status},
+        )
+        run_until(app, lambda: parts.status()["sensor"]["connected"], 20, "the sensor")
+        assert app.flow.state.page.screen is Screen.ATTRACT
+        applied = mocker.spy(app, "apply")
+
+        def arrived(action: Action) -> bool:
+            return any(
+                c.args[0].action is action and c.args[0].source == "serial"
+                for c in applied.call_args_list
+            )
+
+        pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_h, mod=0))
+        run_until(
+            app, lambda: app.flow.state.page.screen is Screen.DOCKING, 20, "the docking to start"
+        )
+        pygame.event.post(pygame.event.Event(pygame.KEYUP, key=pygame.K_h, mod=0))
+        assert arrived(Action.HANDSHAKE)
+        run_until(app, lambda: arrived(Action.HANDSHAKE_END), 20, "the release")
+        status = app.status()
+        assert status["hardware"]["sensor"]["firmware"]
+        assert status["hardware"]["gpio"]["leds"]["dock"] is not None
+
+
+def test_lights_follow_the_screen_through_mock_pins(screen, story):
+    bus = EventBus()
+    with demo_hardware(bus) as parts:
+        app = App(screen, story, Config(), bus=bus, outputs=[parts.hardware.show])
+        attract_leds = dict(parts.status()["gpio"]["leds"])
+        app.flow.go_to_chapter(1, app.clock())
+        app._changed()  # as after any page change
+        chapter_leds = dict(parts.status()["gpio"]["leds"])
+        assert attract_leds != chapter_leds
+        assert attract_leds["next"] != chapter_leds["next"]  # breathing only in attract
+
+
+def test_staff_overlay_shows_sensor_and_buttons(screen, story):
+    bus = EventBus()
+    with demo_hardware(bus) as parts:
+        app = App(screen, story, Config(), bus=bus, status_sources={"hardware": parts.status})
+        run_until(app, lambda: parts.status()["sensor"]["connected"], 20, "the sensor")
+        lines = status_lines(app.status())
+        text = "\n".join(lines)
+        assert "firmware" in text and "Button test: back up (0×)" in text
+        audit: list[TextRecord] = []
+        app.ctx.audit = audit
+        draw_staff_overlay(app.ctx, screen, app.status())
+        assert audit and all(r.fits and r.box.contains(r.rect) for r in audit)
+
+
+def test_status_survives_a_failing_source(screen, story):
+    def broken() -> dict:
+        raise OSError("sensor gone")
+
+    app = App(screen, story, Config(), status_sources={"hardware": broken})
+    assert app.status()["hardware"] == {"error": "OSError: sensor gone"}
+
+
+def test_demo_hand_holds_a_quick_tap_long_enough(clock):
+    from kiosk.wiring import DemoHand
+
+    calls: list[str] = []
+    hand = DemoHand(lambda: calls.append("grip"), lambda: calls.append("release"), 0.5, clock)
+    hand(True)
+    clock.advance(0.6)
+    hand(False)  # held long enough: released at once
+    assert calls == ["grip", "release"]
+    hand(True)
+    hand(False)  # a tap: the release waits for a timer
+    assert calls == ["grip", "release", "grip"]
+    assert hand._timer is not None
+    hand.close()
+    assert hand._timer is None
