@@ -211,6 +211,19 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         return _render(config, Path(tmp), list(SUPPORTED_SIZES), None, check=True)
 
 
+def cmd_config_check(args: argparse.Namespace) -> int:
+    """Validate a config file and print each problem as FILE:LINE: key: message."""
+    path = config_path(args.file or args.config)
+    if not path.exists():
+        print(f"{path}: file: not found (the exhibit would run on its defaults)")
+        return 1
+    _, problems = load_config(path)
+    for problem in problems:
+        print(problem)
+    print(f"{path}: {len(problems)} problem(s)" if problems else f"{path}: OK")
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(prog="kiosk", description=__doc__)
@@ -255,6 +268,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, (_, text) in DELEGATED.items():
         sub.add_parser(name, help=f"{text} (kiosk {name} --help)", add_help=False)
+
+    config_cmd = sub.add_parser("config", help="the config file")
+    config_sub = config_cmd.add_subparsers(dest="config_command", required=True)
+    config_check = config_sub.add_parser("check", help="validate a config file")
+    config_check.add_argument("file", nargs="?", help="config file (default: the one in use)")
+    config_check.add_argument("--config", help=argparse.SUPPRESS)
+    config_check.set_defaults(func=cmd_config_check)
 
     content = sub.add_parser("content", help="story files")
     content_sub = content.add_subparsers(dest="content_command", required=True)

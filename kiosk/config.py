@@ -15,6 +15,10 @@ from pathlib import Path
 from kiosk.tomlpos import Locator, error_line, suggest
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+BUTTONS = ("back", "next", "dock", "language")
+#: BCM pins, matching the wiring table in hardware/README.md.
+DEFAULT_BUTTON_PINS = (("back", 5), ("next", 6), ("dock", 13), ("language", 26))
+DEFAULT_LED_PINS = (("back", 17), ("next", 27), ("dock", 22), ("language", 23))
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 
 
@@ -32,6 +36,10 @@ class Config:
     serial_port: str | None = None  # None: find the sensor by itself
     gpio: bool = True
     sensor: bool = True
+    button_pins: tuple[tuple[str, int], ...] = DEFAULT_BUTTON_PINS
+    led_pins: tuple[tuple[str, int], ...] = DEFAULT_LED_PINS
+    bounce_ms: int = 15
+    chord_seconds: float = 5.0
     source: str = "defaults"
 
 
@@ -83,6 +91,18 @@ def _port(value: object) -> str | None:
     return value
 
 
+def _pin(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 27:
+        raise TypeError("a BCM GPIO number from 0 to 27")
+    return value
+
+
+def _bounce(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise TypeError("milliseconds from 1 to 100 (10–20 suits arcade buttons)")
+    return value
+
+
 def _bool(value: object) -> bool:
     if not isinstance(value, bool):
         raise TypeError("true or false (no quotes)")
@@ -98,7 +118,13 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     "display": {"size": ("size", parse_size), "fps": ("fps", _fps)},
     "paths": {"content": ("content_dir", _path), "fonts": ("font_dir", _path)},
     "sensor": {"port": ("serial_port", _port), "enabled": ("sensor", _bool)},
-    "gpio": {"enabled": ("gpio", _bool)},
+    "gpio": {
+        "enabled": ("gpio", _bool),
+        "bounce_ms": ("bounce_ms", _bounce),
+        "chord_seconds": ("chord_seconds", _seconds),
+    },
+    "gpio.buttons": {name: (f"button:{name}", _pin) for name in BUTTONS},
+    "gpio.leds": {name: (f"led:{name}", _pin) for name in BUTTONS},
 }
 
 
@@ -147,7 +173,15 @@ def load_config(path: Path, base: Config | None = None) -> tuple[Config, list[Co
     locate = Locator(text)
     problems: list[ConfigProblem] = []
     changes: dict[str, object] = {}
+    tables: list[tuple[str, object]] = []
     for table, values in data.items():
+        if isinstance(values, dict):
+            nested = {k: v for k, v in values.items() if isinstance(v, dict)}
+            tables.append((table, {k: v for k, v in values.items() if k not in nested}))
+            tables.extend((f"{table}.{k}", v) for k, v in nested.items())
+        else:
+            tables.append((table, values))
+    for table, values in tables:
         schema = SCHEMA.get(table)
         if schema is None or not isinstance(values, dict):
             problems.append(
@@ -172,4 +206,40 @@ def load_config(path: Path, base: Config | None = None) -> tuple[Config, list[Co
                 problems.append(
                     ConfigProblem(path, line, f"{table}.{key}", f"expected {exc}, got {value!r}")
                 )
+    _assemble_pins(changes, base, path, locate, problems)
     return replace(base, **changes, source=str(path)), problems
+
+
+def _assemble_pins(
+    changes: dict[str, object],
+    base: Config,
+    path: Path,
+    locate: Locator,
+    problems: list[ConfigProblem],
+) -> None:
+    """Fold ``button:NAME`` / ``led:NAME`` entries into the pin tables; refuse shared pins."""
+    pins = {
+        "buttons": dict(base.button_pins),
+        "leds": dict(base.led_pins),
+    }
+    for key in list(changes):
+        kind, _, name = key.partition(":")
+        if kind in ("button", "led"):
+            pins["buttons" if kind == "button" else "leds"][name] = changes.pop(key)  # type: ignore[assignment]
+    used: dict[int, str] = {}
+    for table, mapping in pins.items():
+        for name, pin in mapping.items():
+            other = used.get(pin)
+            if other is not None:
+                problems.append(
+                    ConfigProblem(
+                        path,
+                        locate.line(f"gpio.{table}", name),
+                        f"gpio.{table}.{name}",
+                        f"expected a pin of its own, got GPIO {pin}, already used by {other}",
+                    )
+                )
+                return  # keep the previous, working wiring
+            used[pin] = f"gpio.{table}.{name}"
+    changes["button_pins"] = tuple(pins["buttons"].items())
+    changes["led_pins"] = tuple(pins["leds"].items())

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from hardware import GpioConfig, Hardware, SensorConfig
+from hardware import ButtonPins, GpioConfig, Hardware, LedPins, SensorConfig
 from kiosk.config import Config
 from kiosk.events import EventBus
 
@@ -34,12 +34,22 @@ class Wiring:
         return self.hardware.status()
 
 
+def gpio_config(config: Config) -> GpioConfig:
+    """The hardware layer's GPIO settings from the exhibit's config."""
+    return GpioConfig(
+        buttons=ButtonPins(**dict(config.button_pins)),
+        leds=LedPins(**dict(config.led_pins)),
+        bounce_ms=config.bounce_ms,
+        chord_seconds=config.chord_seconds,
+        enabled=config.gpio,
+    )
+
+
 @contextlib.contextmanager
 def exhibit_hardware(config: Config, bus: EventBus) -> Iterator[Wiring]:
     """The real buttons, lights and sensor from ``config``."""
     hardware = Hardware(
-        GpioConfig(enabled=config.gpio),
-        SensorConfig(port=config.serial_port, enabled=config.sensor),
+        gpio_config(config), SensorConfig(port=config.serial_port, enabled=config.sensor)
     )
     hardware.start(bus)
     try:

@@ -46,3 +46,17 @@ def test_content_check_reports_broken_file(tmp_path, capsys):
     assert main(["content", "check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     assert 'credit: unknown table or key (did you mean "credits"?)' in out
+
+
+def test_config_check_reports_line_and_fix(tmp_path, capsys):
+    path = tmp_path / "kiosk.toml"
+    path.write_text("[exhibit]\nidle_timout = 30\n", encoding="utf-8")
+    assert main(["config", "check", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f'{path}:2: exhibit.idle_timout: unknown key (did you mean "idle_timeout"?)' in out
+    assert (
+        main(
+            ["config", "check", str(Path(__file__).parent.parent / "deploy" / "kiosk.example.toml")]
+        )
+        == 0
+    )

@@ -63,3 +63,48 @@ def test_config_path_precedence(monkeypatch, tmp_path):
     monkeypatch.setenv("KIOSK_CONFIG", str(tmp_path / "a.toml"))
     assert config_path(None) == tmp_path / "a.toml"
     assert config_path(tmp_path / "b.toml") == tmp_path / "b.toml"
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_documented_example_config_is_valid():
+    config, problems = load_config(REPO / "deploy" / "kiosk.example.toml")
+    assert problems == []
+    assert dict(config.button_pins) == {"back": 5, "next": 6, "dock": 13, "language": 26}
+
+
+def test_pins_from_config_reach_the_hardware_layer(tmp_path):
+    from kiosk.wiring import gpio_config
+
+    path = write(
+        tmp_path, "[gpio]\nbounce_ms = 12\n[gpio.buttons]\nnext = 16\n[gpio.leds]\ndock = 24\n"
+    )
+    config, problems = load_config(path)
+    assert problems == []
+    gpio = gpio_config(config)
+    assert (gpio.buttons.next, gpio.buttons.back, gpio.leds.dock, gpio.bounce_ms) == (16, 5, 24, 12)
+
+
+def test_shared_pin_is_refused_and_old_wiring_kept(tmp_path):
+    path = write(tmp_path, "[gpio.buttons]\nnext = 5\n")
+    config, [problem] = load_config(path)
+    assert str(problem) == (
+        f"{path}:2: gpio.buttons.next: expected a pin of its own, got GPIO 5, "
+        "already used by gpio.buttons.back"
+    )
+    assert dict(config.button_pins)["next"] == 6
+
+
+def test_bad_pin_number(tmp_path):
+    path = write(tmp_path, "[gpio.leds]\nback = 40\n")
+    _, [problem] = load_config(path)
+    assert (
+        str(problem) == f"{path}:2: gpio.leds.back: expected a BCM GPIO number from 0 to 27, got 40"
+    )
+
+
+def test_unknown_button_suggests(tmp_path):
+    path = write(tmp_path, "[gpio.buttons]\nlanguge = 7\n")
+    _, [problem] = load_config(path)
+    assert 'gpio.buttons.languge: unknown key (did you mean "language"?)' in str(problem)
