@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 WAKE_EVENT = pygame.USEREVENT + 1
 #: Longest sleep on a static page, so deadlines and signals are never late by much.
 MAX_SLEEP = 0.25
+#: The staff overlay's figures are refreshed this often (seconds) on a static page.
+OVERLAY_REFRESH = 1.0
 
 Output = Callable[[ExhibitState], None]
 
@@ -104,6 +106,7 @@ class App:
         )
         self.renderer = Renderer(self.ctx)
         self._snapshot: pygame.Surface | None = None
+        self._overlay_drawn = float("-inf")
         self._dirty = True
         self._pending: list[pygame.event.Event] = []
         self._frame_clock = pygame.time.Clock()
@@ -140,6 +143,7 @@ class App:
         """Apply one input event to the flow."""
         if event.action is Action.STAFF:
             self.staff_overlay = not self.staff_overlay
+            self._overlay_drawn = float("-inf")
             self._dirty = True
             return
         before = self.flow.state
@@ -168,7 +172,8 @@ class App:
 
     def draw(self, now: float) -> None:
         """Draw a frame if anything on screen changed or moves."""
-        if not (self._dirty or self.flow.is_animating(now) or self.staff_overlay):
+        overlay_due = self.staff_overlay and now - self._overlay_drawn >= OVERLAY_REFRESH
+        if not (self._dirty or self.flow.is_animating(now) or overlay_due):
             self._prepare_neighbours()
             return
         try:
@@ -193,6 +198,7 @@ class App:
             self._dirty = False
         if self.staff_overlay:
             draw_staff_overlay(self.ctx, self.screen, self.status(now))
+            self._overlay_drawn = now
 
     def _draw_safe_screen(self) -> None:
         """Last resort: a calm plain screen with the title, drawn with the bundled font."""
@@ -219,7 +225,7 @@ class App:
         while self.running:
             self.step()
             now = self.clock()
-            if self.flow.is_animating(now) or self._dirty or self.staff_overlay:
+            if self.flow.is_animating(now) or self._dirty:
                 self._frame_clock.tick(self.config.fps)
                 continue
             deadline = self.flow.next_deadline(now)

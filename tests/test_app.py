@@ -168,3 +168,17 @@ def test_staff_key_toggles_overlay(app):
     assert app.staff_overlay
     press(app, pygame.K_F12)
     assert not app.staff_overlay
+
+
+def test_staff_overlay_refreshes_once_a_second_on_a_static_page(app, clock):
+    press(app, pygame.K_RIGHT)
+    settle(app, clock)
+    press(app, pygame.K_F12)
+    drawn = app.frames
+    for _ in range(9):
+        clock.advance(0.1)
+        app.step()
+    assert app.frames == drawn  # less than a second: nothing redrawn
+    clock.advance(0.2)
+    app.step()
+    assert app.frames == drawn + 1

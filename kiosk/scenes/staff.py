@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import socket
+import subprocess
+import time
 
 import pygame
 
@@ -10,15 +11,30 @@ from kiosk.layout import Box
 from kiosk.render import palette
 from kiosk.scenes.context import SceneContext
 
+_ADDRESS_CACHE: dict[str, tuple[float, str]] = {}
+ADDRESS_REFRESH = 30.0
+
 
 def local_address() -> str:
-    """This machine's outward IP address (no packet is sent), or a placeholder."""
+    """This machine's IP addresses (``hostname -I``), looked up at most every 30 s."""
+    cached = _ADDRESS_CACHE.get("ip")
+    now = time.monotonic()
+    if cached and now - cached[0] < ADDRESS_REFRESH:
+        return cached[1]
+    address = _lookup_address()
+    _ADDRESS_CACHE["ip"] = (now, address)
+    return address
+
+
+def _lookup_address() -> str:
     try:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: routing lookup only
-            return probe.getsockname()[0]
-    except OSError:
-        return "no network"
+        found = subprocess.run(
+            ["hostname", "-I"], capture_output=True, text=True, timeout=2, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+    addresses = [a for a in found.stdout.split() if not a.startswith("127.")]
+    return " ".join(addresses[:2]) if addresses else "no network"
 
 
 def _sensor_line(sensor: dict) -> str:
@@ -29,11 +45,11 @@ def _sensor_line(sensor: dict) -> str:
         return f"Sensor: NOT CONNECTED{f' ({error})' if error else ''}"
     age = sensor.get("heartbeat_age")
     heartbeat = f"{age:.1f} s ago" if isinstance(age, int | float) else "none yet"
+    line = f"Sensor: {sensor.get('port')}  firmware {sensor.get('firmware')}  heartbeat {heartbeat}"
     grips = ", ".join("gripping" if g else "open" for g in sensor.get("gripping", []))
-    return (
-        f"Sensor: {sensor.get('port')}  firmware {sensor.get('firmware')}  "
-        f"heartbeat {heartbeat}  hands {grips or '-'}  levels {sensor.get('levels')}"
-    )
+    if grips:
+        line += f"  hands {grips}  levels {sensor.get('levels')}"
+    return line
 
 
 def _sensor_errors(sensor: dict) -> str:
