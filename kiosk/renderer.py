@@ -1,8 +1,9 @@
 """Turn the flow's state into a frame: pick the scene, run the transition.
 
 Static pages (chapters, credits) are drawn once and cached; animated ones
-(attract, docking) are drawn every frame.  A page change cross-fades from a
-snapshot of the last frame shown, sliding in the direction of travel.
+(attract, docking) are drawn every frame.  A page change fades the last frame
+shown (a snapshot) out to the background, then fades the new page in, sliding
+a little in the direction of travel.
 """
 
 from __future__ import annotations
@@ -112,9 +113,16 @@ class Renderer:
         if snapshot is None or progress >= 1.0:
             target.blit(picture, (0, 0))
             return
-        p = ease(progress)
-        target.blit(snapshot, (0, 0))
-        shift = round((1 - p) * self.ctx.grid.px(90)) * direction(state.previous, page)
+        # Dip through the background: the old page fades out, then the new page fades
+        # in with a short slide, so two pages of text are never seen on top of each other.
+        target.blit(self.ctx.backdrop(), (0, 0))
+        if progress < 0.5:
+            snapshot.set_alpha(round(255 * (1 - ease(progress * 2))))
+            target.blit(snapshot, (0, 0))
+            snapshot.set_alpha(None)
+            return
+        p = ease(progress * 2 - 1)
+        shift = round((1 - p) * self.ctx.grid.px(60)) * direction(state.previous, page)
         picture.set_alpha(round(255 * p))
         target.blit(picture, (shift, 0))
         picture.set_alpha(None)

@@ -182,3 +182,27 @@ def test_staff_overlay_refreshes_once_a_second_on_a_static_page(app, clock):
     clock.advance(0.2)
     app.step()
     assert app.frames == drawn + 1
+
+
+def test_transition_dips_through_the_background(app, clock, screen):
+    """Halfway through a page change neither page shows: text never overlaps text."""
+    press(app, pygame.K_RIGHT)
+    settle(app, clock)
+    press(app, pygame.K_RIGHT)  # chapter 1 → 2 starts a transition
+    clock.advance(app.flow.timings.transition_seconds / 2)
+    app.step()
+    backdrop = app.ctx.backdrop()
+    differing = sum(
+        screen.get_at((x, y)) != backdrop.get_at((x, y))
+        for x in range(0, SIZE[0], 20)
+        for y in range(0, SIZE[1], 20)
+    )
+    assert differing == 0
+    clock.advance(app.flow.timings.transition_seconds)
+    app.step()
+    final = app.renderer.page_surface(app.flow.state.page, 0.0)
+    assert all(
+        screen.get_at((x, y)) == final.get_at((x, y))
+        for x in range(0, SIZE[0], 40)
+        for y in range(0, SIZE[1], 40)
+    )
