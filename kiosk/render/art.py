@@ -923,6 +923,34 @@ _MARIA: tuple[tuple[float, float, float, float], ...] = (
 )
 
 
+def sphere_light(
+    radius: float,
+    light: Vec3,
+    terminator: tuple[float, float],
+    gain: tuple[float, float],
+    floor: tuple[float, float, float],
+) -> Callable[[float, float], tuple[float, float, float]]:
+    """A light map for a sphere of ``radius`` drawn in a (2r × 2r) box, for :func:`field`.
+
+    Lambert lighting with a soft terminator from ``terminator[0]`` to ``[1]`` (in
+    cos-angle units), brightness ``gain[0] + gain[1] * cos``, and ``floor`` added so
+    the night side keeps a faint earthshine tint.
+    """
+
+    def shade(x: float, y: float) -> tuple[float, float, float]:
+        u, v = x / radius - 1, y / radius - 1
+        rr = u * u + v * v
+        if rr > 0.998:
+            k = math.sqrt(0.998 / rr)
+            u, v, rr = u * k, v * k, 0.998
+        z = math.sqrt(1 - rr)
+        dd = u * light[0] + v * light[1] + z * light[2]
+        lam = smoothstep(terminator[0], terminator[1], dd) * (gain[0] + gain[1] * max(0.0, dd))
+        return (255 * lam + floor[0], 255 * lam + floor[1], 255 * lam + floor[2])
+
+    return shade
+
+
 def moon(
     surface: pygame.Surface,
     center: Point,
@@ -1035,18 +1063,8 @@ def moon(
     pygame.draw.circle(body, (238, 236, 230), ((-0.1 + 1) * R, (0.7 + 1) * R), 0.02 * R)
 
     # Light: Lambert with a soft terminator and a little earthshine on the night side.
-    def shade(x: float, y: float) -> tuple[float, float, float]:
-        u, v = x / R - 1, y / R - 1
-        rr = u * u + v * v
-        if rr > 0.998:
-            k = math.sqrt(0.998 / rr)
-            u, v, rr = u * k, v * k, 0.998
-        z = math.sqrt(1 - rr)
-        dd = u * light[0] + v * light[1] + z * light[2]
-        lam = smoothstep(-0.06, 0.22, dd) * (0.9 + 0.12 * max(0.0, dd))
-        return (255 * lam + 14, 255 * lam + 17, 255 * lam + 28)
-
-    body.blit(field((d, d), shade, (64, 64)), (0, 0), special_flags=pygame.BLEND_RGB_MULT)
+    terminator = sphere_light(R, light, (-0.06, 0.22), (0.9, 0.12), (14, 17, 28))
+    body.blit(field((d, d), terminator, (64, 64)), (0, 0), special_flags=pygame.BLEND_RGB_MULT)
     apply_mask(body, circle_mask((d, d), (R, R), R))
     surface.blit(body, (round(cx - R), round(cy - R)))
 
@@ -1493,18 +1511,8 @@ def earth_disc(
         cl = pygame.transform.smoothscale(soften(cl, 2.2), (d, d))
         body.blit(cl, (0, 0))
 
-    def shade(x: float, y: float) -> tuple[float, float, float]:
-        u, v = x / R - 1, y / R - 1
-        rr = u * u + v * v
-        if rr > 0.998:
-            k = math.sqrt(0.998 / rr)
-            u, v, rr = u * k, v * k, 0.998
-        z = math.sqrt(1 - rr)
-        dd = u * light[0] + v * light[1] + z * light[2]
-        lam = smoothstep(-0.12, 0.4, dd) * (0.8 + 0.3 * max(0.0, dd))
-        return (255 * lam + 8, 255 * lam + 12, 255 * lam + 26)
-
-    body.blit(field((d, d), shade, (64, 64)), (0, 0), special_flags=pygame.BLEND_RGB_MULT)
+    terminator = sphere_light(R, light, (-0.12, 0.4), (0.8, 0.3), (8, 12, 26))
+    body.blit(field((d, d), terminator, (64, 64)), (0, 0), special_flags=pygame.BLEND_RGB_MULT)
 
     def haze(x: float, y: float) -> tuple[float, float, float]:
         u, v = x / R - 1, y / R - 1
