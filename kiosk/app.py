@@ -107,6 +107,7 @@ class App:
         self.renderer = Renderer(self.ctx)
         self._snapshot: pygame.Surface | None = None
         self._overlay_drawn = float("-inf")
+        self._overlay_opened = now
         self._dirty = True
         self._pending: list[pygame.event.Event] = []
         self._frame_clock = pygame.time.Clock()
@@ -143,6 +144,7 @@ class App:
         """Apply one input event to the flow."""
         if event.action is Action.STAFF:
             self.staff_overlay = not self.staff_overlay
+            self._overlay_opened = now
             self._overlay_drawn = float("-inf")
             self._dirty = True
             return
@@ -166,9 +168,20 @@ class App:
             self.flow.tick(now)
             if self.flow.state is not before:
                 self._changed()
+            self._close_forgotten_overlay(now)
         except Exception as exc:
             self.recover(exc, "handling input", now)
         self.draw(now)
+
+    def _close_forgotten_overlay(self, now: float) -> None:
+        """Staff diagnostics never stay up for visitors: close after the idle timeout."""
+        if not self.staff_overlay:
+            return
+        quiet_since = max(self._overlay_opened, self.flow.last_input)
+        if now - quiet_since >= self.config.idle_timeout:
+            self.staff_overlay = False
+            self._dirty = True
+            log.info("staff overlay closed after %.0f s without input", now - quiet_since)
 
     def draw(self, now: float) -> None:
         """Draw a frame if anything on screen changed or moves."""
@@ -212,8 +225,9 @@ class App:
             log.exception("cannot draw even the plain title screen")
 
     def recover(self, exc: BaseException, context: str, now: float) -> None:
-        """Report ``exc`` and go back to a fresh attract loop."""
-        self.errors.report(exc, context, now)
+        """Report ``exc`` and go back to a fresh attract loop (overlay closed)."""
+        self.errors.report(exc, context, now, recovered=True)
+        self.staff_overlay = False
         self.flow.reset(now)
         self.renderer.reset()
         self._snapshot = None
@@ -286,6 +300,7 @@ class App:
             "language": page.language,
             "frame_rate": round(self.frame_rate(), 1),
             "config": self.config.source,
+            "chord_seconds": self.config.chord_seconds,
             "errors": [{"message": e.message, "count": e.count} for e in self.errors.recent()],
         }
         for name, source in self.status_sources.items():

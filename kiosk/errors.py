@@ -41,8 +41,13 @@ class ErrorReporter:
         where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
         return f"{type(exc).__name__} at {where}"
 
-    def report(self, exc: BaseException, context: str, now: float) -> None:
-        """Record ``exc`` raised while doing ``context`` (e.g. "drawing chapter 3")."""
+    def report(
+        self, exc: BaseException, context: str, now: float, *, recovered: bool = False
+    ) -> None:
+        """Record ``exc`` raised while doing ``context`` (e.g. "drawing chapter 3").
+
+        ``recovered``: the exhibit went back to the attract loop because of it.
+        """
         sig = self.signature(exc)
         message = f"{context}: {type(exc).__name__}: {exc}"
         old = self._entries.get(sig)

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from hardware import ButtonPins, GpioConfig, Hardware, LedPins, SensorConfig
 from kiosk.config import Config
@@ -58,6 +59,18 @@ def exhibit_hardware(config: Config, bus: EventBus) -> Iterator[Wiring]:
         hardware.close()
 
 
+class Cancellable(Protocol):
+    """What :class:`DemoHand` needs of a timer (:class:`threading.Timer` has it)."""
+
+    daemon: bool
+
+    def start(self) -> None:
+        """Start counting down."""
+
+    def cancel(self) -> None:
+        """Stop before it fires."""
+
+
 class DemoHand:
     """The H key as a hand on the simulated sensor.
 
@@ -72,13 +85,15 @@ class DemoHand:
         release: Callable[[], None],
         min_hold: float = 0.5,
         clock: Callable[[], float] = time.monotonic,
+        timer: Callable[[float, Callable[[], None]], Cancellable] = threading.Timer,
     ) -> None:
         self._grip = grip
         self._release = release
         self.min_hold = min_hold
         self._clock = clock
+        self._make_timer = timer
         self._since = 0.0
-        self._timer: threading.Timer | None = None
+        self._timer: Cancellable | None = None
 
     def __call__(self, down: bool) -> None:
         """Key pressed (``True``) or released (``False``)."""
@@ -91,7 +106,7 @@ class DemoHand:
         if remaining <= 0:
             self._release()
         else:
-            self._timer = threading.Timer(remaining, self._release)
+            self._timer = self._make_timer(remaining, self._release)
             self._timer.daemon = True
             self._timer.start()
 

@@ -206,3 +206,31 @@ def test_transition_dips_through_the_background(app, clock, screen):
         for x in range(0, SIZE[0], 40)
         for y in range(0, SIZE[1], 40)
     )
+
+
+def test_forgotten_staff_overlay_closes_after_the_idle_timeout(app, clock):
+    press(app, pygame.K_F12)  # on the attract loop, where the flow itself never times out
+    assert app.staff_overlay
+    clock.advance(29.9)
+    app.step()
+    assert app.staff_overlay
+    clock.advance(0.2)
+    app.step()
+    assert not app.staff_overlay
+
+
+def test_visitor_input_keeps_the_overlay_open(app, clock):
+    press(app, pygame.K_F12)
+    clock.advance(20)
+    press(app, pygame.K_RIGHT)
+    clock.advance(20)
+    app.step()
+    assert app.staff_overlay
+
+
+def test_recovery_from_an_error_closes_the_overlay(app, clock, mocker):
+    press(app, pygame.K_F12)
+    mocker.patch.object(ChapterScene, "draw", side_effect=RuntimeError("boom"))
+    press(app, pygame.K_RIGHT)
+    assert not app.staff_overlay
+    assert app.flow.state.page.screen is Screen.ATTRACT

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import ClassVar
 
 import pygame
 import pytest
@@ -102,18 +103,60 @@ def test_status_survives_a_failing_source(screen, story):
     assert app.status()["hardware"] == {"error": "OSError: sensor gone"}
 
 
+class ManualTimer:
+    """A timer the test fires by hand (stands in for threading.Timer's schedule)."""
+
+    made: ClassVar[list[ManualTimer]] = []
+
+    def __init__(self, delay: float, action) -> None:
+        self.delay, self.action = delay, action
+        self.daemon = False
+        self.started = self.cancelled = False
+        ManualTimer.made.append(self)
+
+    def start(self) -> None:
+        self.started = True
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def fire(self) -> None:
+        if self.started and not self.cancelled:
+            self.action()
+
+
 def test_demo_hand_holds_a_quick_tap_long_enough(clock):
     from kiosk.wiring import DemoHand
 
     calls: list[str] = []
-    hand = DemoHand(lambda: calls.append("grip"), lambda: calls.append("release"), 0.5, clock)
+    hand = DemoHand(
+        lambda: calls.append("grip"), lambda: calls.append("release"), 0.5, clock, ManualTimer
+    )
     hand(True)
     clock.advance(0.6)
     hand(False)  # held long enough: released at once
     assert calls == ["grip", "release"]
     hand(True)
-    hand(False)  # a tap: the release waits for a timer
+    clock.advance(0.1)
+    hand(False)  # a tap: the release waits for the rest of the minimum hold
     assert calls == ["grip", "release", "grip"]
-    assert hand._timer is not None
-    hand.close()
-    assert hand._timer is None
+    timer = ManualTimer.made[-1]
+    assert timer.delay == pytest.approx(0.4) and timer.started and timer.daemon
+    timer.fire()
+    assert calls == ["grip", "release", "grip", "release"]
+
+
+def test_demo_hand_new_grip_cancels_pending_release(clock):
+    from kiosk.wiring import DemoHand
+
+    calls: list[str] = []
+    hand = DemoHand(
+        lambda: calls.append("grip"), lambda: calls.append("release"), 0.5, clock, ManualTimer
+    )
+    hand(True)
+    hand(False)
+    pending = ManualTimer.made[-1]
+    hand(True)  # grips again before the release fired
+    assert pending.cancelled
+    pending.fire()
+    assert calls == ["grip", "grip"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import threading
 import time
 
 import pygame
@@ -11,19 +12,41 @@ from kiosk.layout import Box
 from kiosk.render import palette
 from kiosk.scenes.context import SceneContext
 
-_ADDRESS_CACHE: dict[str, tuple[float, str]] = {}
-ADDRESS_REFRESH = 30.0
+
+class AddressBook:
+    """This machine's IP addresses, looked up in the background (never on the render path)."""
+
+    REFRESH = 30.0
+
+    def __init__(self) -> None:
+        self._text = "looking up…"
+        self._looked_up = float("-inf")
+        self._lock = threading.Lock()
+        self._busy = False
+
+    def text(self) -> str:
+        """The last known addresses; starts a refresh in the background when stale."""
+        now = time.monotonic()
+        with self._lock:
+            if not self._busy and now - self._looked_up >= self.REFRESH:
+                self._busy = True
+                self._looked_up = now
+                threading.Thread(target=self._refresh, name="ip-lookup", daemon=True).start()
+            return self._text
+
+    def _refresh(self) -> None:
+        text = _lookup_address()
+        with self._lock:
+            self._text = text
+            self._busy = False
+
+
+_ADDRESSES = AddressBook()
 
 
 def local_address() -> str:
-    """This machine's IP addresses (``hostname -I``), looked up at most every 30 s."""
-    cached = _ADDRESS_CACHE.get("ip")
-    now = time.monotonic()
-    if cached and now - cached[0] < ADDRESS_REFRESH:
-        return cached[1]
-    address = _lookup_address()
-    _ADDRESS_CACHE["ip"] = (now, address)
-    return address
+    """This machine's IP addresses for the overlay (cached, refreshed in the background)."""
+    return _ADDRESSES.text()
 
 
 def _lookup_address() -> str:
@@ -100,7 +123,8 @@ def status_lines(status: dict[str, object]) -> list[str]:
             lines.append(f"  {prefix} {entry.get('message')}")
         else:
             lines.append(f"  {entry}")
-    lines.append("Hold Back + Next for 5 s (or F12) to close")
+    chord = status.get("chord_seconds", 5)
+    lines.append(f"Hold Back + Next for {chord:g} s (or F12) to close")
     return lines
 
 
