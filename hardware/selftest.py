@@ -12,7 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from hardware.config import BUTTON_NAMES, GpioConfig, SensorConfig
@@ -188,8 +188,14 @@ def main(
     input_fn: Callable[[str], str] = input,
     out: TextIO = sys.stdout,
     clock: Callable[[], float] = time.monotonic,
+    gpio: GpioConfig | None = None,
+    sensor: SensorConfig | None = None,
 ) -> int:
-    """Run the self-test; returns 0 if every check passed, 1 otherwise."""
+    """Run the self-test; returns 0 if every check passed, 1 otherwise.
+
+    ``gpio`` and ``sensor`` are the site's settings (pins, port); the defaults are
+    the standard wiring.  ``--serial``, ``--no-gpio`` and ``--no-sensor`` override them.
+    """
     parser = argparse.ArgumentParser(prog="kiosk selftest", description=__doc__)
     parser.add_argument("--serial", metavar="PATH", help="sensor port (default: auto-detect)")
     parser.add_argument("--no-gpio", action="store_true", help="skip buttons and LEDs")
@@ -197,8 +203,9 @@ def main(
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds per button/grip")
     parser.add_argument("--sensor-timeout", type=float, default=10.0)
     args = parser.parse_args(argv)
-    gpio = GpioConfig(enabled=not args.no_gpio)
-    sensor = SensorConfig(port=args.serial, enabled=not args.no_sensor)
+    gpio = replace(gpio or GpioConfig(), enabled=not args.no_gpio)
+    sensor = sensor or SensorConfig()
+    sensor = replace(sensor, port=args.serial or sensor.port, enabled=not args.no_sensor)
     if hardware_factory is None:
 
         def hardware_factory(g: GpioConfig, s: SensorConfig) -> Hardware:

@@ -285,6 +285,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_selftest(argv: list[str], **kwargs: object) -> int:
+    """``kiosk selftest [--config FILE] …``: the hardware self-test on the site's wiring."""
+    from hardware import SensorConfig
+    from hardware.selftest import main as selftest_main
+    from kiosk.wiring import gpio_config
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--config")
+    known, rest = pre.parse_known_args(argv)
+    config = _config(known)
+    sensor = SensorConfig(port=config.serial_port, enabled=config.sensor)
+    return selftest_main(rest, gpio=gpio_config(config), sensor=sensor, **kwargs)
+
+
 #: Subcommands that belong to the hardware layer and parse their own arguments.
 DELEGATED = {
     "sensor-sim": ("hardware.sim", "a simulated handshake sensor on a pty"),
@@ -295,6 +310,8 @@ DELEGATED = {
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``kiosk`` console script."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "selftest":
+        return run_selftest(argv[1:])
     if argv and argv[0] in DELEGATED:
         import importlib
 

@@ -12,13 +12,14 @@ import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from hardware.config import BUTTON_NAMES, ButtonPins, GpioConfig, LedPins
 from kiosk.tomlpos import Locator, error_line, suggest
 
 ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
-BUTTONS = ("back", "next", "dock", "language")
-#: BCM pins, matching the wiring table in hardware/README.md.
-DEFAULT_BUTTON_PINS = (("back", 5), ("next", 6), ("dock", 13), ("language", 26))
-DEFAULT_LED_PINS = (("back", 17), ("next", 27), ("dock", 22), ("language", 23))
+BUTTONS = BUTTON_NAMES
+#: BCM pins: the hardware layer's standard wiring (hardware/README.md).
+DEFAULT_BUTTON_PINS = tuple(ButtonPins().as_dict().items())
+DEFAULT_LED_PINS = tuple(LedPins().as_dict().items())
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 
 
@@ -38,8 +39,8 @@ class Config:
     sensor: bool = True
     button_pins: tuple[tuple[str, int], ...] = DEFAULT_BUTTON_PINS
     led_pins: tuple[tuple[str, int], ...] = DEFAULT_LED_PINS
-    bounce_ms: int = 15
-    chord_seconds: float = 5.0
+    bounce_ms: int = GpioConfig().bounce_ms
+    chord_seconds: float = GpioConfig().chord_seconds
     source: str = "defaults"
 
 
@@ -98,9 +99,15 @@ def _pin(value: object) -> int:
 
 
 def _bounce(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
-        raise TypeError("milliseconds from 1 to 100 (10–20 suits arcade buttons)")
+    if isinstance(value, bool) or not isinstance(value, int) or not 5 <= value <= 50:
+        raise TypeError("milliseconds from 5 to 50 (10–20 suits arcade buttons)")
     return value
+
+
+def _chord(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 2 <= value <= 30:
+        raise TypeError("seconds from 2 to 30")
+    return float(value)
 
 
 def _bool(value: object) -> bool:
@@ -121,7 +128,7 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     "gpio": {
         "enabled": ("gpio", _bool),
         "bounce_ms": ("bounce_ms", _bounce),
-        "chord_seconds": ("chord_seconds", _seconds),
+        "chord_seconds": ("chord_seconds", _chord),
     },
     "gpio.buttons": {name: (f"button:{name}", _pin) for name in BUTTONS},
     "gpio.leds": {name: (f"led:{name}", _pin) for name in BUTTONS},

@@ -42,6 +42,9 @@ DOCKING_KEYS: tuple[str, ...] = (
     "range",
     "rate",
     "clock",
+    "metres",
+    "metres_per_second",
+    "decimal",
     "skip_hint",
 )
 CHAPTER_KEYS: tuple[str, ...] = ("id", "date", "title", "illustration", "body")

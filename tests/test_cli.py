@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 from pathlib import Path
 
@@ -60,3 +61,27 @@ def test_config_check_reports_line_and_fix(tmp_path, capsys):
         )
         == 0
     )
+
+
+def test_selftest_uses_the_sites_wiring_and_port(tmp_path):
+    from hardware import Hardware
+    from kiosk.cli import run_selftest
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text(
+        '[gpio.buttons]\nnext = 16\n[sensor]\nport = "/dev/ttyACM7"\n', encoding="utf-8"
+    )
+    seen = {}
+
+    def factory(gpio, sensor):
+        seen["gpio"], seen["sensor"] = gpio, sensor
+        return Hardware(gpio, sensor)
+
+    run_selftest(
+        ["--config", str(path), "--no-gpio", "--no-sensor"],
+        hardware_factory=factory,
+        out=io.StringIO(),
+    )
+    assert seen["gpio"].buttons.next == 16 and seen["gpio"].buttons.back == 5
+    assert seen["sensor"].port == "/dev/ttyACM7"
+    assert not seen["gpio"].enabled and not seen["sensor"].enabled

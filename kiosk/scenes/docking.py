@@ -171,9 +171,13 @@ class DockingScene:
         panel = pygame.Surface((box.w, box.h), pygame.SRCALPHA)
         pygame.draw.rect(panel, (*palette.SPACE_TOP, 215), panel.get_rect(), border_radius=g.px(18))
         surface.blit(panel, (box.x, box.y))
+        mark = text["decimal"]
         rows = (
-            (text["range"], f"{frame.range_m:5.1f} m"),
-            (text["rate"], f"{frame.closing_rate:4.2f} m/s"),
+            (text["range"], f"{frame.range_m:.1f}".replace(".", mark) + f" {text['metres']}"),
+            (
+                text["rate"],
+                f"{frame.closing_rate:.2f}".replace(".", mark) + f" {text['metres_per_second']}",
+            ),
             (text["clock"], frame.clock),
         )
         pad = g.px(22)
