@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import pygame
 
@@ -111,6 +111,7 @@ class App:
         self._dirty = True
         self._pending: list[pygame.event.Event] = []
         self._frame_clock = pygame.time.Clock()
+        self._warm_up: Iterator[None] | None = self.renderer.warm_up(self.flow.language)
         self.bus.set_waker(self._wake)
         self._publish()
 
@@ -172,6 +173,19 @@ class App:
         except Exception as exc:
             self.recover(exc, "handling input", now)
         self.draw(now)
+        self._warm_up_step(now)
+
+    def _warm_up_step(self, now: float) -> None:
+        """After a frame is shown, do one slice of the drawing that can be done ahead."""
+        if self._warm_up is None or self.flow.transition_progress(now) < 1.0:
+            return
+        try:
+            next(self._warm_up)
+        except StopIteration:
+            self._warm_up = None
+        except Exception as exc:
+            self._warm_up = None
+            self.errors.report(exc, "drawing pictures ahead of time", now)
 
     def _close_forgotten_overlay(self, now: float) -> None:
         """Staff diagnostics never stay up for visitors: close after the idle timeout."""
@@ -230,6 +244,7 @@ class App:
         self.staff_overlay = False
         self.flow.reset(now)
         self.renderer.reset()
+        self._warm_up = self.renderer.warm_up(self.flow.language)
         self._snapshot = None
         self._dirty = True
         self._publish()

@@ -9,6 +9,7 @@ a little in the direction of travel.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator
 from typing import Protocol
 
 import pygame
@@ -91,6 +92,18 @@ class Renderer:
         else:
             self._pages.move_to_end(page)
         return cached
+
+    def warm_up(self, language: str) -> Iterator[None]:
+        """Work to do ahead of time, one slice per step: the attract loop's pictures,
+        the docking's layers and the first chapter, so no press ever waits for drawing."""
+        attract = self.scenes[Screen.ATTRACT]
+        docking = self.scenes[Screen.DOCKING]
+        if isinstance(attract, AttractScene):
+            yield from attract.warm_up(language)
+        if isinstance(docking, DockingScene):
+            yield from docking.warm_up()
+        self.prepare(Page(Screen.CHAPTER, 0, language))
+        yield
 
     def prepare(self, page: Page) -> None:
         """Draw a static page ahead of time so showing it later is instant."""

@@ -234,3 +234,15 @@ def test_recovery_from_an_error_closes_the_overlay(app, clock, mocker):
     press(app, pygame.K_RIGHT)
     assert not app.staff_overlay
     assert app.flow.state.page.screen is Screen.ATTRACT
+
+
+def test_pictures_are_drawn_ahead_so_dock_never_waits(app, clock):
+    docking = app.renderer.scenes[Screen.DOCKING]
+    assert "apollo" not in docking._layers
+    for _ in range(12):
+        clock.advance(1 / 30)
+        app.step()
+    assert {"background", "soyuz", "apollo"} <= set(docking._layers)
+    attract = app.renderer.scenes[Screen.ATTRACT]
+    assert len(attract._composites) == 5
+    assert app._warm_up is None

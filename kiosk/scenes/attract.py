@@ -7,6 +7,8 @@ the Next button's disc, which is cheap enough for a Raspberry Pi.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pygame
 
 from kiosk.flow import Page
@@ -44,6 +46,12 @@ class AttractScene:
     def __init__(self, ctx: SceneContext) -> None:
         self.ctx = ctx
         self._composites: dict[tuple[str, int], pygame.Surface] = {}
+
+    def warm_up(self, language: str) -> Iterator[None]:
+        """Compose every background of the loop ahead of time, one per step."""
+        for index in range(len(BACKGROUNDS)):
+            self._composite(language, index)
+            yield
 
     def draw(self, surface: pygame.Surface, page: Page, t: float) -> None:
         """Draw the loop at ``t`` seconds after it started."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 
 import pygame
 
@@ -95,6 +96,15 @@ class DockingScene:
             shade(self._layers["background"], round(h * 0.70), h, rising=True)
             shade(self._layers["background"], 0, round(h * 0.16), rising=False)
         return self._layers["background"]
+
+    def warm_up(self) -> Iterator[None]:
+        """Draw the background and both spacecraft ahead of time, one piece per step."""
+        self._background()
+        yield
+        self._craft("soyuz")
+        yield
+        self._craft("apollo")
+        yield
 
     def draw(self, surface: pygame.Surface, page: Page, t: float) -> None:
         """Draw the docking ``t`` seconds after it started."""
