@@ -6,14 +6,26 @@ Copy this file and ``sensor_protocol.py`` to the root of the Pico's filesystem
 feeds the shared protocol logic, answers host commands arriving on USB serial and
 drives the hand's LED and vibration motor with PWM.
 
-Everything hardware-specific is in :class:`Board`; :func:`run` takes its I/O as
-arguments so the tests can run it under CPython with a stub ``machine`` module.
+Everything hardware-specific is in :class:`Board`; :func:`run` and :func:`main` take
+their I/O as arguments so the tests can run them under CPython with stub ``machine``
+and ``micropython`` modules.
+
+The sensor must never stop on its own: :func:`main` disables Ctrl-C (a stray 0x03
+byte on USB serial would otherwise drop it to the REPL), resets the board on any
+exception (after writing the traceback to ``crash.txt``) and feeds a hardware
+watchdog every loop, so a hang also ends in a reset.  Bridge ``SAFE_MODE_PIN`` to GND
+at boot to skip all that and keep the REPL usable (e.g. for ``mpremote``).
 """
 
 import sys
 import time
 
 import machine
+
+try:
+    import micropython
+except ImportError:  # CPython without the test stub
+    micropython = None
 
 try:
     import sensor_protocol as sp  # on the Pico: both files in the filesystem root
@@ -27,6 +39,9 @@ MOTOR_PINS = (16, 17)  # GP16, GP17: vibration motor driver in each hand
 PWM_FREQ = 1000
 SAMPLE_MS = 5
 CALIBRATION_SAMPLES = 32
+WDT_TIMEOUT_MS = 8000  # watchdog: reset if the loop stalls this long (RP2040 max 8388)
+SAFE_MODE_PIN = 22  # GP22 (pin 29): bridged to GND (pin 28) at boot = maintenance mode
+CRASH_LOG = "crash.txt"  # last unexpected exception, overwritten each time
 
 
 def _ticks_ms():
@@ -98,12 +113,15 @@ def device_id():
         return ""
 
 
-def run(board, core, read_available, write, ticks_ms, ticks_diff, wait_ms, max_loops=None):
+def run(
+    board, core, read_available, write, ticks_ms, ticks_diff, wait_ms, max_loops=None, feed=None
+):
     """The main loop.
 
     ``read_available()`` returns the bytes the host has sent (possibly empty),
     ``write(data)`` sends bytes, ``ticks_ms``/``ticks_diff`` are MicroPython's
-    wrapping millisecond counter, ``wait_ms(n)`` sleeps.  ``max_loops`` is for tests.
+    wrapping millisecond counter, ``wait_ms(n)`` sleeps, ``feed()`` (optional) feeds
+    the watchdog once per iteration.  ``max_loops`` is for tests.
     """
     last = ticks_ms()
     now = 0  # monotonic milliseconds since boot, immune to ticks wrap-around
@@ -112,6 +130,8 @@ def run(board, core, read_available, write, ticks_ms, ticks_diff, wait_ms, max_l
     loops = 0
     while max_loops is None or loops < max_loops:
         loops += 1
+        if feed is not None:
+            feed()
         tick = ticks_ms()
         now += ticks_diff(tick, last)
         last = tick
@@ -144,13 +164,74 @@ def _usb_reader():
     return read_available
 
 
-def main():
-    board = Board()
-    core = sp.SensorCore(
-        hands=board.hands, device_id=device_id(), set_led=board.set_led, buzz=board.buzz
-    )
-    out = sys.stdout.buffer  # raw: no LF -> CRLF translation
-    run(board, core, _usb_reader(), out.write, _ticks_ms, _ticks_diff, time.sleep_ms)  # type: ignore[attr-defined]
+def safe_mode():
+    """True if ``SAFE_MODE_PIN`` is bridged to GND: leave Ctrl-C and the REPL alone."""
+    try:
+        return machine.Pin(SAFE_MODE_PIN, machine.Pin.IN, machine.Pin.PULL_UP).value() == 0
+    except Exception:
+        return False
+
+
+def log_crash(exc, path=CRASH_LOG):
+    """Write ``exc`` with its traceback to ``path`` on the flash; never raises.
+
+    Not to stdout: that is the protocol channel to the host.
+    """
+    try:
+        with open(path, "w") as f:
+            f.write("sensor firmware crashed, board reset: " + repr(exc) + "\n")
+            print_exception = getattr(sys, "print_exception", None)  # MicroPython only
+            if print_exception is not None:
+                print_exception(exc, f)
+    except Exception:
+        pass
+
+
+def main(
+    read_available=None,
+    write=None,
+    ticks_ms=_ticks_ms,
+    ticks_diff=_ticks_diff,
+    wait_ms=None,
+    max_loops=None,
+    crash_log=CRASH_LOG,
+):
+    """Start the sensor; never returns on the Pico (the arguments are for tests).
+
+    Disables Ctrl-C, starts the watchdog, runs the loop, and on any exception logs
+    it to ``crash_log`` and resets the board.  In safe mode it returns at once.
+    """
+    if safe_mode():
+        return None
+    if micropython is not None:
+        micropython.kbd_intr(-1)  # 0x03 from the host is data, not KeyboardInterrupt
+    wdt = machine.WDT(timeout=WDT_TIMEOUT_MS)
+    try:
+        board = Board()
+        core = sp.SensorCore(
+            hands=board.hands, device_id=device_id(), set_led=board.set_led, buzz=board.buzz
+        )
+        if read_available is None:
+            read_available = _usb_reader()
+        if write is None:
+            write = sys.stdout.buffer.write  # raw: no LF -> CRLF translation
+        if wait_ms is None:
+            wait_ms = time.sleep_ms  # type: ignore[attr-defined]
+        return run(
+            board,
+            core,
+            read_available,
+            write,
+            ticks_ms,
+            ticks_diff,
+            wait_ms,
+            max_loops=max_loops,
+            feed=wdt.feed,
+        )
+    except BaseException as exc:  # anything, even KeyboardInterrupt: never stop
+        log_crash(exc, crash_log)
+        machine.reset()
+    return None
 
 
 if __name__ == "__main__":

@@ -80,12 +80,26 @@ class SensorProtocol(serial.threaded.Protocol):
             log.exception("error in sensor connection-lost handler")
 
     def send(self, line: bytes) -> bool:
-        """Write one framed line; returns ``False`` if the port is gone."""
+        """Write one framed line; returns ``False`` if the port is gone.
+
+        A write that times out (the port is opened with a ``write_timeout``) means the
+        device has stopped reading: that is reported through ``on_lost`` like any other
+        lost connection, so the supervisor closes the port and reconnects.  It never
+        raises.
+        """
         transport = self.transport
         if transport is None:
             return False
         try:
             transport.write(line)
+        except serial.SerialTimeoutException as exc:
+            log.debug("write to sensor timed out: the device stopped reading")
+            self.transport = None  # further sends fail at once instead of waiting again
+            try:
+                self.on_lost(exc)
+            except Exception:
+                log.exception("error in sensor connection-lost handler")
+            return False
         except (serial.SerialException, OSError, TypeError) as exc:
             log.debug("could not write to sensor: %s", exc)
             return False
@@ -106,12 +120,21 @@ class SensorReaderThread(serial.threaded.ReaderThread):
     ) -> None:
         super().__init__(serial_instance, protocol_factory)
         self.name = f"sensor-reader {getattr(serial_instance, 'port', '')}"
+        self.startup_error: BaseException | None = None
+        """Set if ``protocol_factory`` raised; the thread then ends at once (and
+        :meth:`connect` raises ``RuntimeError`` instead of waiting forever)."""
 
     def run(self) -> None:
         """Read until stopped or the port fails, then call ``connection_lost`` once."""
         if not hasattr(self.serial, "cancel_read"):
             self.serial.timeout = 1
-        self.protocol = self.protocol_factory()
+        try:
+            self.protocol = self.protocol_factory()
+        except Exception as exc:  # pyserial would die here and leave connect() hanging
+            self.startup_error = exc
+            self.alive = False
+            self._connection_made.set()
+            return
         error: BaseException | None = None
         try:
             self.protocol.connection_made(self)

@@ -5,6 +5,10 @@ One background thread owns the connection: it finds the port, opens it, starts a
 the device is unplugged or goes silent, closes everything and reconnects with
 exponential backoff.  Reconnection happens here, never inside ``connection_lost``
 (which runs in the reader thread, which cannot join itself).
+
+The thread never dies of an unexpected error: anything a session raises (the reader
+thread cannot start, the protocol cannot be built, a bug) is logged once, the port is
+closed and the loop backs off and tries again.
 """
 
 from __future__ import annotations
@@ -32,10 +36,15 @@ SerialFactory = Callable[[str, int], serial.SerialBase]
 REPORT_INTERVAL = 60.0
 """Seconds between summaries of dropped lines in the log."""
 
+WRITE_TIMEOUT = 0.5
+"""Seconds a write may block.  pyserial's ``ReaderThread.write`` holds the lock that
+``close()`` needs, so without a bound a device that stops reading would block the
+heartbeat-loss recovery forever; a timed-out write counts as a lost connection."""
+
 
 def open_serial(port: str, baudrate: int) -> serial.SerialBase:
     """Default :data:`SerialFactory`: a device path or any pyserial URL."""
-    return serial.serial_for_url(port, baudrate=baudrate, timeout=None)
+    return serial.serial_for_url(port, baudrate=baudrate, timeout=None, write_timeout=WRITE_TIMEOUT)
 
 
 def _reason(exc: BaseException) -> str:
@@ -84,6 +93,15 @@ class SensorSupervisor:
         self._version_ok = True
         self._report_at = 0.0
         self._reported: dict[str, int] = {}
+        self._lost_exc: BaseException | None = None
+        # Loop progress, for tests and diagnostics (see poke() and wait_for_tick()).
+        self._tick = threading.Condition()
+        self._pokes = 0  # poke() calls so far
+        self._handled = 0  # pokes that a completed check had seen when it began
+        self._seen = 0  # pokes seen when the current check began (supervisor thread)
+        self.loop_count = 0
+        """Checks the supervisor thread has completed (each connect attempt, and each
+        heartbeat check while connected); only ever grows."""
 
     # --- public -----------------------------------------------------------------------
 
@@ -105,9 +123,26 @@ class SensorSupervisor:
                 log.error("sensor supervisor thread did not stop within %.1f s", timeout)
             self._thread = None
 
-    def poke(self) -> None:
-        """Re-check now (heartbeat age, reconnect) instead of at the next poll."""
+    def poke(self) -> int:
+        """Re-check now (heartbeat age, reconnect) instead of at the next poll.
+
+        Returns a ticket for :meth:`wait_for_tick`.
+        """
+        with self._tick:
+            self._pokes += 1
+            ticket = self._pokes
         self._wake.set()
+        return ticket
+
+    def wait_for_tick(self, after: int, timeout: float) -> bool:
+        """Wait until the supervisor thread has handled the poke whose ticket is ``after``.
+
+        "Handled" means a check that began after that :meth:`poke` (so it read the
+        clock after it) has finished, including any disconnect it decided on.  Returns
+        ``False`` if that did not happen within ``timeout`` seconds (a deadline only).
+        """
+        with self._tick:
+            return self._tick.wait_for(lambda: self._handled >= after, timeout)
 
     def send(self, line: bytes) -> bool:
         """Send a framed command line; ``False`` if the sensor is not connected."""
@@ -125,10 +160,23 @@ class SensorSupervisor:
         self._wake.wait(max(0.0, seconds))
         self._wake.clear()
 
+    def _begin_check(self) -> None:
+        """Call right after clearing ``_wake``: pokes from now on wake the next check."""
+        with self._tick:
+            self._seen = self._pokes
+
+    def _end_check(self) -> None:
+        with self._tick:
+            self._handled = max(self._handled, self._seen)
+            self.loop_count += 1
+            self._tick.notify_all()
+
     def _run(self) -> None:
         delay = self.config.reconnect_initial
         warned = False
+        failing = False  # the last session ended in an unexpected error
         while not self._stop.is_set():
+            self._begin_check()
             try:
                 port = self.config.port or self._discover()
             except Exception as exc:
@@ -142,6 +190,7 @@ class SensorSupervisor:
                     warn=not warned,
                 )
                 warned = True
+                self._end_check()
                 self._wait(delay)
                 delay = min(delay * 2, self.config.reconnect_max)
                 continue
@@ -154,16 +203,38 @@ class SensorSupervisor:
                     warn=not warned,
                 )
                 warned = True
+                self._end_check()
                 self._wait(delay)
                 delay = min(delay * 2, self.config.reconnect_max)
                 continue
-            healthy = self._session(port, ser)
+            try:
+                healthy = self._session(port, ser)
+            except Exception as exc:
+                # _session has already closed the port; only report and back off.
+                healthy = False
+                self._session_failed(port, exc, first=not failing)
+                failing = True
+            else:
+                failing = failing and not healthy
             warned = True  # the loss was just logged; repeated open failures go to debug
+            self._end_check()
             if healthy:
                 delay = self.config.reconnect_initial
             if not self._stop.is_set():
                 self._wait(delay)
                 delay = min(delay * 2, self.config.reconnect_max)
+
+    def _session_failed(self, port: str, exc: Exception, *, first: bool) -> None:
+        """An unexpected error ended a session: tell staff once, then keep retrying."""
+        text = (
+            f"handshake sensor on {port}: internal error ({type(exc).__name__}: "
+            f"{_reason(exc)}); closed the port, will keep retrying"
+        )
+        self.state.update(connected=False, last_error=text)
+        if first:
+            log.error(text, exc_info=exc)
+        else:
+            log.debug(text)
 
     def _note_problem(self, text: str, *, warn: bool) -> None:
         self.state.update(last_error=text)
@@ -173,63 +244,99 @@ class SensorSupervisor:
             log.debug(text)
 
     def _session(self, port: str, ser: serial.SerialBase) -> bool:
-        """Run one connection until it is lost; returns whether it was ever healthy."""
+        """Run one connection until it is lost; returns whether it was ever healthy.
+
+        Whatever happens, including an exception (which propagates to :meth:`_run`),
+        the reader thread is stopped and ``ser`` is closed before this returns.
+        """
         self._lost.clear()
+        self._lost_exc = None
         self._version_ok = True
-        reader = SensorReaderThread(
-            ser, lambda: SensorProtocol(self.state, self._on_message, self._on_lost)
-        )
-        reader.start()
-        try:
-            _, proto = reader.connect()
-        except RuntimeError:
-            proto = None
-        with self.state.lock:
-            if self.state.connects:
-                self.state.reconnects += 1
-            self.state.connects += 1
-            self.state.port = port
-            self.state.last_heartbeat = None
-        with self._conn_lock:
-            self._reader, self._protocol = reader, proto
-        opened = self.clock()
+        reader: SensorReaderThread | None = None
         healthy = False
-        reason = "reader stopped"
-        if proto is not None:
-            proto.send(protocol.info())
-        while True:
-            self._wake.clear()
-            if self._stop.is_set():
-                reason = ""
-                break
-            if self._lost.is_set() or not reader.is_alive():
-                reason = "USB unplugged or device reset"
-                break
-            now = self.clock()
-            last = self.state.last_heartbeat
-            healthy = healthy or last is not None
-            since = now - (opened if last is None else max(opened, last))
-            if since > self.config.heartbeat_timeout:
-                reason = f"no heartbeat for {since:.1f} s"
-                self.state.update(last_error=f"handshake sensor on {port}: {reason}")
-                break
-            self._report_errors(port, now)
-            self._wake.wait(min(self.POLL, max(0.01, self.config.heartbeat_timeout - since)))
-        with self._conn_lock:
-            self._reader = self._protocol = None
+        reason = ""  # why the connection ended; stays empty on stop() and on errors
         try:
-            reader.close()
-        except Exception as exc:  # closing a vanished device may complain; it is gone anyway
-            log.debug("error closing sensor port %s: %s", port, exc)
-        if reason:
-            log.warning("handshake sensor on %s lost (%s); reconnecting", port, reason)
-        self.state.update(connected=False)
-        self._end_active_grips("sensor lost")
+            reader = SensorReaderThread(
+                ser, lambda: SensorProtocol(self.state, self._on_message, self._on_lost)
+            )
+            reader.start()
+            try:
+                _, proto = reader.connect()
+            except RuntimeError:
+                proto = None
+            if reader.startup_error is not None:
+                raise reader.startup_error
+            with self.state.lock:
+                if self.state.connects:
+                    self.state.reconnects += 1
+                self.state.connects += 1
+                self.state.port = port
+                self.state.last_heartbeat = None
+            with self._conn_lock:
+                self._reader, self._protocol = reader, proto
+            opened = self.clock()
+            if proto is not None:
+                proto.send(protocol.info())
+            while True:
+                self._wake.clear()
+                self._begin_check()
+                if self._stop.is_set():
+                    reason = ""
+                    break
+                if self._lost.is_set() or not reader.is_alive():
+                    reason = (
+                        "device stopped reading: write timed out"
+                        if isinstance(self._lost_exc, serial.SerialTimeoutException)
+                        else "USB unplugged or device reset"
+                    )
+                    break
+                now = self.clock()
+                last = self.state.last_heartbeat
+                healthy = healthy or last is not None
+                since = now - (opened if last is None else max(opened, last))
+                if since > self.config.heartbeat_timeout:
+                    reason = f"no heartbeat for {since:.1f} s"
+                    self.state.update(last_error=f"handshake sensor on {port}: {reason}")
+                    break
+                self._report_errors(port, now)
+                self._end_check()
+                self._wake.wait(min(self.POLL, max(0.01, self.config.heartbeat_timeout - since)))
+        finally:
+            with self._conn_lock:
+                self._reader = self._protocol = None
+            self._close(port, ser, reader)
+            if reason:  # logged before it shows as disconnected, as callers expect
+                log.warning("handshake sensor on %s lost (%s); reconnecting", port, reason)
+            self.state.update(connected=False)
+            self._end_active_grips("sensor lost")
         return healthy
 
+    @staticmethod
+    def _close(port: str, ser: serial.SerialBase, reader: SensorReaderThread | None) -> None:
+        """Stop the reader (if it ever started) and close the port; never raises."""
+        if reader is not None and reader.ident is not None:
+            try:
+                reader.close()
+            except Exception as exc:  # closing a vanished device may complain
+                log.debug("error closing sensor port %s: %s", port, exc)
+        try:
+            ser.close()  # idempotent; needed when the reader never started
+        except Exception as exc:
+            log.debug("error closing sensor port %s: %s", port, exc)
+
     def _on_lost(self, exc: BaseException | None) -> None:
-        """Reader-thread callback: only flag it; the supervisor thread cleans up."""
-        if exc is not None:
+        """Reader-thread callback: only flag it; the supervisor thread cleans up.
+
+        Also called from whichever thread's write timed out (see
+        :meth:`SensorProtocol.send`).
+        """
+        if isinstance(exc, serial.SerialTimeoutException):
+            self._lost_exc = exc
+            self.state.update(
+                last_error="handshake sensor stopped reading commands (write timed out)"
+            )
+        elif exc is not None:
+            self._lost_exc = exc
             self.state.update(last_error=f"serial port failed: {_reason(exc)}")
         self._lost.set()
         self._wake.set()

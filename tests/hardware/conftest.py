@@ -44,10 +44,21 @@ def machine_stub(monkeypatch: pytest.MonkeyPatch):
     """Install ``tests/hardware/machine_stub.py`` as the MicroPython ``machine`` module."""
     import machine_stub as stub
 
-    stub.reset()
+    stub.clear()
     monkeypatch.setitem(sys.modules, "machine", stub)
     yield stub
-    stub.reset()
+    stub.clear()
+
+
+@pytest.fixture
+def micropython_stub(monkeypatch: pytest.MonkeyPatch):
+    """Install ``tests/hardware/micropython_stub.py`` as the ``micropython`` module."""
+    import micropython_stub as stub
+
+    stub.clear()
+    monkeypatch.setitem(sys.modules, "micropython", stub)
+    yield stub
+    stub.clear()
 
 
 @pytest.fixture

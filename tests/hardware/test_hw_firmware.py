@@ -76,7 +76,7 @@ def test_firmware_recovers_after_overlong_input() -> None:
 
 
 @pytest.fixture
-def pico_main(machine_stub):
+def pico_main(machine_stub, micropython_stub):
     spec = importlib.util.spec_from_file_location("pico_main", FIRMWARE_MAIN)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -134,6 +134,98 @@ def test_main_level_is_relative_to_baseline(pico_main, machine_stub) -> None:
     assert board.level(0) == 500
     machine_stub.ADC_VALUES[26] = 65535
     assert board.level(0) == 1000
+
+
+class FakeTicks:
+    """MicroPython's wrapping ticks_ms, advanced only by the loop's wait_ms."""
+
+    def __init__(self) -> None:
+        self.t = 0
+        self.waits = 0
+
+    def ticks_ms(self) -> int:
+        return self.t
+
+    @staticmethod
+    def ticks_diff(a: int, b: int) -> int:
+        return ((a - b + (1 << 29)) % (1 << 30)) - (1 << 29)
+
+    def wait_ms(self, ms: int) -> None:
+        self.waits += 1
+        self.t = (self.t + ms) % (1 << 30)
+
+
+def run_main(pico_main, tmp_path, read, max_loops=None) -> tuple[object, list[bytes]]:
+    written: list[bytes] = []
+    ticks = FakeTicks()
+    result = pico_main.main(
+        read_available=read,
+        write=written.append,
+        ticks_ms=ticks.ticks_ms,
+        ticks_diff=ticks.ticks_diff,
+        wait_ms=ticks.wait_ms,
+        max_loops=max_loops,
+        crash_log=str(tmp_path / "crash.txt"),
+    )
+    return result, written
+
+
+def test_main_disables_ctrl_c_and_survives_a_0x03_byte(
+    pico_main, machine_stub, micropython_stub, tmp_path
+) -> None:
+    inbox = [b"\x03", p.ping(5), p.ping(6)]
+    result, written = run_main(
+        pico_main, tmp_path, lambda: inbox.pop(0) if inbox else b"", max_loops=10
+    )
+    assert micropython_stub.KBD_INTR == [-1]
+    assert result == 9 * pico_main.SAMPLE_MS  # the loop ran to its end
+    # 0x03 was just a garbage byte: it spoils its own line (PING 5) and nothing else
+    assert host_view(written)[1:] == [p.DeviceError(code="garbage", command=""), p.Pong(token=6)]
+    assert machine_stub.RESETS == []
+
+
+def test_main_feeds_the_watchdog_every_loop(pico_main, machine_stub, tmp_path) -> None:
+    run_main(pico_main, tmp_path, lambda: b"", max_loops=25)
+    [wdt] = machine_stub.WDT.instances
+    assert wdt.timeout == pico_main.WDT_TIMEOUT_MS == 8000
+    assert wdt.feeds == 25
+
+
+def test_main_resets_the_board_after_an_exception(pico_main, machine_stub, tmp_path) -> None:
+    calls = {"n": 0}
+
+    def read() -> bytes:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("USB stack hiccup")
+        return b""
+
+    result, written = run_main(pico_main, tmp_path, read)  # no max_loops: only a crash ends it
+    assert result is None
+    assert machine_stub.RESETS == ["reset"]
+    assert machine_stub.WDT.instances[0].feeds == 3  # fed up to the failing iteration
+    crash = (tmp_path / "crash.txt").read_text()
+    assert "RuntimeError" in crash and "USB stack hiccup" in crash
+    assert isinstance(host_view(written)[0], p.Hello)  # nothing but protocol on stdout
+
+
+def test_main_resets_when_setup_fails(pico_main, machine_stub, tmp_path, mocker) -> None:
+    mocker.patch.object(pico_main, "Board", side_effect=OSError(5, "EIO"))
+    result, written = run_main(pico_main, tmp_path, lambda: b"")
+    assert result is None and written == []
+    assert machine_stub.RESETS == ["reset"]
+    assert "OSError" in (tmp_path / "crash.txt").read_text()
+
+
+def test_main_safe_mode_pin_keeps_the_repl(
+    pico_main, machine_stub, micropython_stub, tmp_path
+) -> None:
+    machine_stub.PIN_VALUES[pico_main.SAFE_MODE_PIN] = 0  # bridged to GND
+    result, written = run_main(pico_main, tmp_path, lambda: b"", max_loops=5)
+    assert result is None and written == []
+    assert micropython_stub.KBD_INTR == []
+    assert machine_stub.WDT.instances == []
+    assert machine_stub.RESETS == []
 
 
 def test_firmware_sources_avoid_cpython_only_syntax() -> None:

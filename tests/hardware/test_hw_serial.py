@@ -11,7 +11,7 @@ import threading
 
 import pytest
 import serial
-from hw_helpers import FakeClock, wait_until
+from hw_helpers import DEADLINE, FakeClock, wait_until
 from serial.tools.list_ports_common import ListPortInfo
 
 from hardware import GpioConfig, Hardware, SensorConfig
@@ -147,7 +147,12 @@ def test_unplug_during_grip_ends_the_handshake(rig, hw_logs) -> None:
 
 def test_silent_device_times_out_with_injected_clock(hw_logs) -> None:
     """A device that never sends a heartbeat (a pty nobody answers on) is declared lost
-    after heartbeat_timeout by the injected clock — no real waiting for 3 s."""
+    after heartbeat_timeout by the injected clock — no real waiting for 3 s.
+
+    ``wait_for_tick(poke())`` returns only once the supervisor has run a check that
+    began after the poke (so it saw the advanced clock); without it, ``connects == 1``
+    would already be true before the check and an early timeout would go unnoticed.
+    """
     import pty
     import tty
 
@@ -164,14 +169,17 @@ def test_silent_device_times_out_with_injected_clock(hw_logs) -> None:
         assert select.select([master], [], [], 5.0)[0]
         assert os.read(master, 100) == p.info()
         clock.advance(2.9)
-        sup.poke()
-        assert wait_until(lambda: sup.state.connects == 1)
-        assert sup.state.connects == 1
+        checks = sup.loop_count
+        assert sup.wait_for_tick(sup.poke(), DEADLINE)  # the 2.9 s check has run
+        assert sup.loop_count > checks
+        assert sup.state.connects == 1  # not timed out at 2.9 s
+        assert "no heartbeat" not in hw_logs.text
+        assert sup.status()["last_error"] is None
         clock.advance(0.2)
-        sup.poke()
-        assert wait_until(lambda: sup.state.connects >= 2)  # closed and reopened
-        assert "no heartbeat for 3.1 s" in hw_logs.text
+        assert sup.wait_for_tick(sup.poke(), DEADLINE)  # the 3.1 s check has run
+        assert "no heartbeat for 3.1 s" in hw_logs.text  # timed out, by that very check
         assert "no heartbeat" in str(sup.status()["last_error"])
+        assert wait_until(lambda: sup.state.connects >= 2)  # closed and reopened
     finally:
         sup.close()
         os.close(master)
