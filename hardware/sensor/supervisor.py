@@ -183,29 +183,25 @@ class SensorSupervisor:
                 log.debug("sensor discovery failed: %s", exc)
                 port = None
             if port is None:
-                self._note_problem(
+                delay = self._retry_later(
                     "handshake sensor not found: "
                     + describe_search(self.config.usb_ids, self.config.by_id_patterns)
                     + "; grips are ignored until it is plugged in",
                     warn=not warned,
+                    delay=delay,
                 )
                 warned = True
-                self._end_check()
-                self._wait(delay)
-                delay = min(delay * 2, self.config.reconnect_max)
                 continue
             try:
                 ser = self._serial_factory(port, self.config.baudrate)
             except Exception as exc:
-                self._note_problem(
+                delay = self._retry_later(
                     f"cannot open handshake sensor port {port} ({_reason(exc)}); "
                     "will keep retrying",
                     warn=not warned,
+                    delay=delay,
                 )
                 warned = True
-                self._end_check()
-                self._wait(delay)
-                delay = min(delay * 2, self.config.reconnect_max)
                 continue
             try:
                 healthy = self._session(port, ser)
@@ -223,6 +219,13 @@ class SensorSupervisor:
             if not self._stop.is_set():
                 self._wait(delay)
                 delay = min(delay * 2, self.config.reconnect_max)
+
+    def _retry_later(self, text: str, *, warn: bool, delay: float) -> float:
+        """Report why there is no connection, wait ``delay``; return the next, longer delay."""
+        self._note_problem(text, warn=warn)
+        self._end_check()
+        self._wait(delay)
+        return min(delay * 2, self.config.reconnect_max)
 
     def _session_failed(self, port: str, exc: Exception, *, first: bool) -> None:
         """An unexpected error ended a session: tell staff once, then keep retrying."""
