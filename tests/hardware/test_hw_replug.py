@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 
@@ -15,6 +16,9 @@ CYCLES = 100
 
 
 def open_fds() -> int:
+    """Open file descriptors, after collecting garbage: objects left by earlier tests
+    (pygame fonts keep their file open) must not close theirs mid-test and skew the count."""
+    gc.collect()
     return len(os.listdir("/proc/self/fd"))
 
 

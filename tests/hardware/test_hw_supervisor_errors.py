@@ -3,6 +3,7 @@ treats a write that times out (a device that stopped reading) as a lost connecti
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import pty
@@ -26,6 +27,9 @@ FAST = {"reconnect_initial": 0.005, "reconnect_max": 0.02}
 
 
 def open_fds() -> int:
+    """Open file descriptors, after collecting garbage: objects left by earlier tests
+    (pygame fonts keep their file open) must not close theirs mid-test and skew the count."""
+    gc.collect()
     return len(os.listdir("/proc/self/fd"))
 
 
