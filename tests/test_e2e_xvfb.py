@@ -8,8 +8,10 @@ nothing here sleeps for a fixed time to let something happen.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -157,7 +159,7 @@ class Visitor:
 
 @pytest.fixture
 def visitor(xserver, tmp_path) -> Iterator[Visitor]:
-    env = {**os.environ, "DISPLAY": xserver, "SDL_AUDIODRIVER": "dummy"}
+    env = {**os.environ, "DISPLAY": xserver, "SDL_AUDIODRIVER": "dummy", "PYTHONFAULTHANDLER": "1"}
     env.pop("SDL_VIDEODRIVER", None)
     log = open(tmp_path / "kiosk.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
@@ -181,7 +183,37 @@ def visitor(xserver, tmp_path) -> Iterator[Visitor]:
         return None
 
     try:
-        window = wait_for(lambda: proc.poll() is None and find_window(), 60, "the kiosk window")
+
+        def started() -> str | None:
+            if proc.poll() is not None:
+                log.flush()
+                raise AssertionError(
+                    f"kiosk demo exited with {proc.returncode} before showing its window:\n"
+                    + (tmp_path / "kiosk.log").read_text()
+                )
+            return find_window()
+
+        try:
+            window = wait_for(started, 60, "the kiosk window")
+        except AssertionError as exc:
+            # Diagnose a kiosk that never showed its window: faulthandler dumps every
+            # thread's stack into the log on SIGABRT.
+            tree = subprocess.run(
+                ["xwininfo", "-root", "-tree"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=TOOL_TIMEOUT,
+            ).stdout
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGABRT)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    proc.wait(10)
+            log.flush()
+            raise AssertionError(
+                f"{exc}\n--- kiosk log ---\n{(tmp_path / 'kiosk.log').read_text()}"
+                f"\n--- X windows ---\n{tree}"
+            ) from None
         yield Visitor(xserver, str(window), tmp_path)
     finally:
         proc.terminate()  # what systemd sends on stop
@@ -192,7 +224,7 @@ def visitor(xserver, tmp_path) -> Iterator[Visitor]:
             code = None
         log.close()
     output = (tmp_path / "kiosk.log").read_text()
-    assert "Traceback" not in output
+    assert "Traceback" not in output, f"the kiosk logged a traceback:\n{output}"
     assert code == 0, f"kiosk did not stop cleanly on SIGTERM (exit {code}):\n{output}"
 
 
