@@ -46,6 +46,11 @@ DOCKING_KEYS: tuple[str, ...] = (
     "metres_per_second",
     "decimal",
     "skip_hint",
+    "handshake",
+    "grip_hint",
+    "eclipse",
+    "closing_story",
+    "closing_credits",
 )
 CHAPTER_KEYS: tuple[str, ...] = ("id", "date", "title", "illustration", "body")
 CHAPTER_OPTIONAL: tuple[str, ...] = ("dock",)
