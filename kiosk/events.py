@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class Action(StrEnum):
@@ -41,6 +42,7 @@ class ExhibitState:
     can_next: bool
     can_dock: bool
     language: str
+    chapter: int | None = None  # 0-based, on the chapter screen only
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +57,20 @@ class InputEvent:
     action: Action
     source: str = "keyboard"
     detail: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+class ExhibitObserver(Protocol):
+    """Something that watches the exhibit without changing it (e.g. visitor statistics).
+
+    The app calls these on its own thread and they must return at once (queue
+    the work): ``wall`` is the wall-clock time (``time.time()``) of the event.
+    """
+
+    def on_input(self, event: InputEvent, wall: float) -> None:
+        """A visitor or staff input arrived (before it is applied)."""
+
+    def on_state(self, state: ExhibitState, wall: float) -> None:
+        """The screen, chapter or language changed (also on sleep/wake: screen "sleep")."""
 
 
 class EventBus:

@@ -142,6 +142,7 @@ class Flow:
             can_next=True,
             can_dock=self.can_dock(),
             language=self.language,
+            chapter=self._state.page.chapter if screen is Screen.CHAPTER else None,
         )
 
     def transition_progress(self, now: float) -> float:
