@@ -58,6 +58,9 @@ CREDITS_KEYS: tuple[str, ...] = ("title", "essay", "sources", "note")
 META_KEYS: tuple[str, ...] = ("language", "name")
 TOP_KEYS: tuple[str, ...] = ("meta", "ui", "docking", "chapter", "credits")
 
+#: The Language button's order: the mission's two languages, then the essay's.
+#: Other language files follow, alphabetically.
+LANGUAGE_ORDER: tuple[str, ...] = ("en", "ru", "nb")
 MIN_CHAPTERS = 10
 MAX_CHAPTERS = 14
 #: A body a visitor can read standing; the loader refuses longer ones.
@@ -214,9 +217,12 @@ def _placeholders(template: str) -> set[str] | None:
 
 
 def _normalise_body(text: str) -> str:
-    """Join wrapped lines; keep blank lines as paragraph breaks."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+    """Join wrapped lines; keep blank lines as paragraph breaks.
+
+    Only ordinary white space is collapsed: a no-break space (U+00A0) stays.
+    """
+    paragraphs = re.split(r"\n[ \t\r]*\n", text.strip(" \t\r\n"))
+    return "\n\n".join(" ".join(re.split(r"[ \t\r\n]+", p.strip(" \t\r\n"))) for p in paragraphs)
 
 
 def load_language(path: Path, illustrations: Iterable[str]) -> Language:
@@ -389,6 +395,7 @@ def load_story(directory: Path, illustrations: Iterable[str], first: str = "en")
 
     ``first`` (the reference language) must exist; the others must have the
     same chapters, with the same ids and illustrations, in the same order.
+    ``Story.codes`` lists ``first``, then :data:`LANGUAGE_ORDER`, then the rest.
     """
     directory = Path(directory)
     illustrations = set(illustrations)
@@ -421,5 +428,71 @@ def load_story(directory: Path, illustrations: Iterable[str], first: str = "en")
                 )
     if problems:
         raise ContentError(problems)
-    codes = (first, *sorted(c for c in languages if c != first))
-    return Story(languages=languages, codes=codes)
+    rank = {code: i for i, code in enumerate(LANGUAGE_ORDER)}
+    others = sorted((c for c in languages if c != first), key=lambda c: (rank.get(c, 99), c))
+    return Story(languages=languages, codes=(first, *others))
+
+
+@dataclass(frozen=True, slots=True)
+class TextItem:
+    """One piece of text a visitor can see, with the key and line staff edit it at."""
+
+    key: str
+    text: str
+    line: int | None
+
+
+def visible_text(lang: Language) -> list[TextItem]:
+    """Every string of ``lang`` a visitor can see, in file order, with its key and line."""
+    try:
+        source = lang.path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        source = ""
+    locate = Locator(source)
+    lines = source.splitlines()
+    items = [TextItem("meta.name", lang.name, locate.line("meta", "name"))]
+    items += [TextItem(f"ui.{k}", v, locate.line("ui", k)) for k, v in lang.ui.items()]
+    items += [
+        TextItem(f"docking.{k}", v, locate.line("docking", k)) for k, v in lang.docking.items()
+    ]
+    for i, chapter in enumerate(lang.chapters):
+        for name in ("date", "title", "body"):
+            items.append(
+                TextItem(
+                    f'chapter "{chapter.id}".{name}',
+                    getattr(chapter, name),
+                    locate.line("chapter", name, i),
+                )
+            )
+    credits = lang.credits
+    items.append(TextItem("credits.title", credits.title, locate.line("credits", "title")))
+    items.append(TextItem("credits.essay", credits.essay, locate.line("credits", "essay")))
+    start = locate.line("credits", "sources") or 1
+    for i, source_line in enumerate(credits.sources):
+        line = next((n for n in range(start, len(lines) + 1) if source_line in lines[n - 1]), start)
+        items.append(TextItem(f"credits.sources[{i + 1}]", source_line, line))
+    items.append(TextItem("credits.note", credits.note, locate.line("credits", "note")))
+    return items
+
+
+def glyph_problems(lang: Language, fonts: Mapping[str, frozenset[int]]) -> list[ContentProblem]:
+    """Characters of ``lang`` that a font cannot draw; ``fonts`` maps a font's name to
+    the code points in its character map (see :mod:`kiosk.render.cmap`)."""
+    from kiosk.render.cmap import describe, missing_characters
+
+    problems = []
+    for item in visible_text(lang):
+        for name, codepoints in fonts.items():
+            missing = missing_characters(item.text, codepoints)
+            if missing:
+                chars = ", ".join(describe(c) for c in missing)
+                problems.append(
+                    ContentProblem(
+                        lang.path,
+                        item.line,
+                        item.key,
+                        f"the font {name} cannot draw {chars}: it would show as a box "
+                        "(use another character, or install a font that has it)",
+                    )
+                )
+    return problems

@@ -88,13 +88,11 @@ def xserver() -> Iterator[str]:
         proc.wait(10)
 
 
-@pytest.fixture(scope="module")
-def storyboard(tmp_path_factory, pygame_ready) -> dict[str, pygame.Surface]:
-    """The storyboard at the test's window size, rendered by `kiosk render`."""
-    out = tmp_path_factory.mktemp("storyboard")
+def render_storyboard(out: Path, language: str = "en") -> dict[str, pygame.Surface]:
+    """Every screen in ``language`` at the test's window size, drawn by `kiosk render`."""
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
     subprocess.run(
-        [*KIOSK, "render", "--out", str(out), "--size", f"{SIZE[0]}x{SIZE[1]}"],
+        [*KIOSK, "render", "--out", str(out), "--size", f"{SIZE[0]}x{SIZE[1]}", "--lang", language],
         check=True,
         env=env,
         capture_output=True,
@@ -105,6 +103,18 @@ def storyboard(tmp_path_factory, pygame_ready) -> dict[str, pygame.Surface]:
         for p in sorted(out.glob("*.png"))
         if p.stem != "contact-sheet"
     }
+
+
+@pytest.fixture(scope="module")
+def storyboard(tmp_path_factory, pygame_ready) -> dict[str, pygame.Surface]:
+    """The storyboard at the test's window size, rendered by `kiosk render`."""
+    return render_storyboard(tmp_path_factory.mktemp("storyboard"))
+
+
+@pytest.fixture(scope="module")
+def storyboard_ru(tmp_path_factory, pygame_ready) -> dict[str, pygame.Surface]:
+    """The same screens in Russian."""
+    return render_storyboard(tmp_path_factory.mktemp("storyboard-ru"), "ru")
 
 
 def difference(a: pygame.Surface, b: pygame.Surface) -> float:
@@ -255,3 +265,15 @@ def test_gripping_the_simulated_hand_plays_the_docking(visitor, storyboard):
     assert wait_for(
         lambda: visitor.sees(storyboard).split("-")[1] == "docking", 15, "the docking scene"
     )
+
+
+def test_language_key_switches_the_page_to_russian(storyboard, storyboard_ru, visitor):
+    """L redraws the chapter the visitor is reading in Russian, in the same place."""
+    both = {f"en/{k}": v for k, v in storyboard.items()} | {
+        f"ru/{k}": v for k, v in storyboard_ru.items()
+    }
+    assert wait_for(lambda: visitor.sees(storyboard) == "00-attract", 30, "the attract loop")
+    visitor.press("Right")
+    assert wait_for(lambda: visitor.sees(both) == "en/01-sputnik", 10, "chapter 1 in English")
+    visitor.press("l")
+    assert wait_for(lambda: visitor.sees(both) == "ru/01-sputnik", 10, "chapter 1 in Russian")
