@@ -11,13 +11,19 @@ Rules, in one place:
 * **Chapter n**: Next goes on (after the last chapter: credits), Back goes back
   (before the first: attract).  On the docking chapter Dock or a handshake
   plays the docking; afterwards the story continues with the next chapter.
-* **Docking**: plays for ``docking_seconds``; Next skips to where it leads,
-  Back returns to where it was started.
+* **Docking**: plays for ``docking_seconds``; Dock jumps to the next of its
+  scenes (``docking_marks``; from the last one it ends), Next skips to where
+  it leads, Back returns to where it was started.  A handshake during
+  ``grip_window`` is remembered as the visitor's grip (the hands meet then).
 * **Credits**: Next (or ``credits_seconds`` without input) returns to attract;
   Back returns to the last chapter.
 * **Language** cycles the language on any screen without losing the place.
 * **Idle**: ``idle_timeout`` seconds without input return to attract from
-  anywhere except a playing docking, and restore the default language.
+  anywhere except a playing docking, and restore the default language.  The
+  docking is exempt because it always ends by its own deadline (nothing in it
+  waits for input), and the idle time counts from its end: a visitor who walks
+  away is back at attract ``docking_seconds + idle_timeout`` after starting it
+  from a chapter, or after the credits when it was started from attract.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from kiosk import docking_timeline
 from kiosk.events import Action, ExhibitState
 
 
@@ -43,9 +50,13 @@ class Timings:
     """How long things take, in seconds (configurable)."""
 
     idle_timeout: float = 90.0
-    docking_seconds: float = 24.0
+    docking_seconds: float = docking_timeline.TOTAL
     credits_seconds: float = 40.0
     transition_seconds: float = 0.6
+    #: Seconds into the docking where its scenes start (Dock jumps to the next).
+    docking_marks: tuple[float, ...] = docking_timeline.MARKS
+    #: Seconds into the docking during which a handshake is the visitor's grip.
+    grip_window: tuple[float, float] = docking_timeline.GRIP_WINDOW
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +76,9 @@ class FlowState:
     ``changed_at`` is when the page last changed visibly and ``previous`` the
     page shown before it, for the transition between the two.
     ``docking_return`` is the chapter a docking leads to (``None``: credits),
-    ``docking_origin`` the chapter it was started from (``None``: attract).
+    ``docking_origin`` the chapter it was started from (``None``: attract),
+    ``docking_grip`` the second of the docking at which the visitor gripped the
+    hand during its grip window (``None``: not yet).
     """
 
     page: Page
@@ -74,6 +87,7 @@ class FlowState:
     previous: Page | None = None
     docking_return: int | None = None
     docking_origin: int | None = None
+    docking_grip: float | None = None
 
     @property
     def screen(self) -> Screen:
@@ -140,7 +154,7 @@ class Flow:
             screen=screen.value,
             can_back=screen is not Screen.ATTRACT,
             can_next=True,
-            can_dock=self.can_dock(),
+            can_dock=self.can_dock() or screen is Screen.DOCKING,
             language=self.language,
             chapter=self._state.page.chapter if screen is Screen.CHAPTER else None,
         )
@@ -185,6 +199,10 @@ class Flow:
         screen = before.screen
         if action is Action.LANGUAGE:
             self._set_language(self._next_language(), now)
+        elif screen is Screen.DOCKING and action is Action.DOCK:
+            self._skip_scene(now)
+        elif screen is Screen.DOCKING and action is Action.HANDSHAKE:
+            self._grip(now)
         elif action in (Action.DOCK, Action.HANDSHAKE):
             if self.can_dock():
                 origin = before.chapter if screen is Screen.CHAPTER else None
@@ -268,6 +286,22 @@ class Flow:
             docking_return=target,
             docking_origin=origin,
         )
+
+    def _skip_scene(self, now: float) -> None:
+        """Jump to the start of the docking's next scene (or end it from the last)."""
+        t = self.docking_time(now)
+        mark = next((m for m in self.timings.docking_marks if t < m), None)
+        if mark is None or mark >= self.timings.docking_seconds:
+            self._finish_docking(now)
+        else:
+            self._state = replace(self._state, entered_at=now - mark)
+
+    def _grip(self, now: float) -> None:
+        """Remember the visitor's first grip inside the grip window."""
+        t = self.docking_time(now)
+        start, end = self.timings.grip_window
+        if self._state.docking_grip is None and start <= t < end:
+            self._state = replace(self._state, docking_grip=t)
 
     def _finish_docking(self, now: float) -> None:
         target = self._state.docking_return

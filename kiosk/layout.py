@@ -130,7 +130,8 @@ class CreditsLayout:
 
 @dataclass(frozen=True, slots=True)
 class DockingLayout:
-    """The docking scene: full-bleed picture, caption and telemetry over it."""
+    """The docking scene: full-bleed picture, caption and telemetry over it, and the
+    closing line in the middle of the last scene."""
 
     scene: Box
     title: Box
@@ -138,6 +139,7 @@ class DockingLayout:
     telemetry: Box
     progress: Box
     footer: Footer
+    closing: Box
 
 
 def footer(grid: Grid, dots: int) -> Footer:
@@ -216,4 +218,6 @@ def docking_layout(width: int, height: int) -> DockingLayout:
     telemetry = Box(width - m - tele_w, g.px(48), tele_w, g.px(190))
     caption = Box(m, foot.bar.y - g.px(150), width - 2 * m, g.px(90))
     progress = Box(m, foot.bar.y - g.px(34), width - 2 * m, g.px(8))
-    return DockingLayout(scene, title, caption, telemetry, progress, foot)
+    inset = m + round(width * 0.06)
+    closing = Box(inset, round(height * 0.44), width - 2 * inset, g.px(250))
+    return DockingLayout(scene, title, caption, telemetry, progress, foot, closing)

@@ -6,20 +6,20 @@ Runs headless (SDL's dummy video driver): no window, no display needed.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pygame
 
 from kiosk.content import Story
+from kiosk.docking_timeline import KEY_FRAMES
 from kiosk.flow import Page, Screen
 from kiosk.render import palette
 from kiosk.render.fonts import FontBook
 from kiosk.render.painter import TextRecord
 from kiosk.renderer import Renderer
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
-from kiosk.scenes.docking import DockingScene
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,19 +37,44 @@ def shots(story: Story, language: str) -> list[Shot]:
     for i, chapter in enumerate(story.language(language).chapters):
         result.append(Shot(f"{i + 1:02d}-{chapter.id}", Page(Screen.CHAPTER, i, language), 0.0))
     n = len(result)
-    duration = DockingScene.duration
-    for j, (label, fraction) in enumerate(
-        (("approach", 0.1), ("closing", 0.5), ("capture", 0.7), ("docked", 0.92))
-    ):
-        result.append(
-            Shot(
-                f"{n + j:02d}-docking-{label}",
-                Page(Screen.DOCKING, 0, language),
-                duration * fraction,
-            )
-        )
-    result.append(Shot(f"{n + 4:02d}-credits", Page(Screen.CREDITS, 0, language), 0.0))
+    for j, (label, t) in enumerate(KEY_FRAMES):
+        result.append(Shot(f"{n + j:02d}-docking-{label}", Page(Screen.DOCKING, 0, language), t))
+    n += len(KEY_FRAMES)
+    result.append(Shot(f"{n:02d}-credits", Page(Screen.CREDITS, 0, language), 0.0))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenAudit:
+    """Every line of text one shot drew, in one language at one size."""
+
+    language: str
+    size: tuple[int, int]
+    shot: str
+    records: tuple[TextRecord, ...]
+
+
+def audit_screens(
+    story: Story,
+    sizes: Iterable[tuple[int, int]],
+    languages: Iterable[str],
+    fonts: FontBook,
+    illustrate: IllustrationRenderer,
+) -> Iterator[ScreenAudit]:
+    """Draw every shot in every language at every size, without saving, and audit its text.
+
+    The illustrations are drawn once per size and shared by all languages.
+    """
+    languages = list(languages)
+    for size in sizes:
+        audit: list[TextRecord] = []
+        ctx = SceneContext(size=size, story=story, fonts=fonts, illustrate=illustrate, audit=audit)
+        renderer = Renderer(ctx)
+        for language in languages:
+            for shot in shots(story, language):
+                audit.clear()
+                render_shot(renderer, shot)
+                yield ScreenAudit(language, size, shot.name, tuple(audit))
 
 
 def render_shot(renderer: Renderer, shot: Shot) -> pygame.Surface:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pygame
 
 from kiosk.cli import main
+from kiosk.docking_timeline import KEY_FRAMES
 
 STORY_DIR = Path(__file__).resolve().parent.parent / "assets" / "story"
 
@@ -17,7 +18,9 @@ def test_render_writes_every_screen_and_a_contact_sheet(tmp_path, story, capsys)
     assert main(["render", "--out", str(tmp_path), "--size", "800x480"]) == 0
     names = sorted(p.name for p in tmp_path.glob("*.png"))
     assert "contact-sheet.png" in names and "00-attract.png" in names
-    assert len(names) == story.chapter_count + 6 + 1
+    # attract, chapters, every docking key frame, credits, the contact sheet
+    assert len(names) == 1 + story.chapter_count + len(KEY_FRAMES) + 1 + 1
+    assert {f"docking-{label}" for label, _ in KEY_FRAMES} <= {n[3:-4] for n in names}
     chapter = pygame.image.load(str(tmp_path / "01-sputnik.png"))
     assert chapter.get_size() == (800, 480)
     sheet = pygame.image.load(str(tmp_path / "contact-sheet.png"))

@@ -8,7 +8,14 @@ from kiosk.events import Action
 from kiosk.flow import Flow, Page, Screen, Timings
 
 T0 = 100.0
-TIMINGS = Timings(idle_timeout=90, docking_seconds=20, credits_seconds=30, transition_seconds=0.5)
+TIMINGS = Timings(
+    idle_timeout=90,
+    docking_seconds=20,
+    credits_seconds=30,
+    transition_seconds=0.5,
+    docking_marks=(5.0, 10.0, 15.0),
+    grip_window=(10.0, 14.0),
+)
 
 
 def make(chapters: int = 5, dock: int | None = 2, languages=("en", "ru", "nb")) -> Flow:
@@ -121,13 +128,73 @@ def test_next_skips_docking_and_back_returns_to_its_origin():
     assert page(flow) == (Screen.ATTRACT, 0)
 
 
-def test_dock_during_docking_does_not_restart_it():
+def test_handshake_during_docking_does_not_restart_it():
     flow = make()
     flow.handle(Action.DOCK, T0)
     started = flow.state.entered_at
-    assert flow.handle(Action.DOCK, T0 + 5) is False
     assert flow.handle(Action.HANDSHAKE, T0 + 6) is False
     assert flow.state.entered_at == started
+    assert flow.docking_time(T0 + 6) == pytest.approx(6.0)
+
+
+def test_dock_during_docking_jumps_to_the_next_scene_then_ends_it():
+    flow = make()
+    flow.go_to_chapter(2, T0)
+    flow.handle(Action.DOCK, T0 + 1)
+    times = []
+    now = T0 + 3  # 2 s into the first scene
+    for _ in range(3):
+        assert flow.handle(Action.DOCK, now) is False  # same page, later in it
+        times.append(flow.docking_time(now))
+        now += 1
+    assert times == [5.0, 10.0, 15.0]
+    assert flow.next_deadline(now) == pytest.approx(now - 1 + 5)  # 5 s of the last scene left
+    assert flow.handle(Action.DOCK, now) is True  # from the last scene: where it leads
+    assert page(flow) == (Screen.CHAPTER, 3)
+
+
+def test_dock_in_the_middle_of_a_scene_jumps_to_the_next_mark_not_past_it():
+    flow = make()
+    flow.handle(Action.DOCK, T0)
+    flow.handle(Action.DOCK, T0 + 9.99)  # just before the mark at 10
+    assert flow.docking_time(T0 + 9.99) == pytest.approx(10.0)
+
+
+def test_a_grip_in_the_handshake_window_is_remembered_once():
+    flow = make()
+    flow.handle(Action.DOCK, T0)
+    flow.handle(Action.HANDSHAKE, T0 + 9.5)  # before the window: not the handshake
+    assert flow.state.docking_grip is None
+    flow.handle(Action.HANDSHAKE, T0 + 11.25)
+    assert flow.state.docking_grip == pytest.approx(11.25)
+    flow.handle(Action.HANDSHAKE, T0 + 12.0)  # a second grip changes nothing
+    assert flow.state.docking_grip == pytest.approx(11.25)
+    flow.handle(Action.LANGUAGE, T0 + 12.5)  # captions switch, the grip stays
+    assert flow.state.docking_grip == pytest.approx(11.25)
+    flow.handle(Action.NEXT, T0 + 13)
+    assert flow.state.docking_grip is None  # left the docking
+
+
+def test_a_grip_after_the_window_is_ignored():
+    flow = make()
+    flow.handle(Action.DOCK, T0)
+    flow.handle(Action.HANDSHAKE, T0 + 14.0)
+    assert flow.state.docking_grip is None
+
+
+def test_the_dock_light_stays_on_during_the_docking_because_dock_skips():
+    flow = make()
+    flow.handle(Action.DOCK, T0)
+    assert flow.exhibit_state().can_dock
+
+
+def test_timeline_marks_and_window_are_the_defaults():
+    from kiosk import docking_timeline as tl
+
+    timings = Timings()
+    assert timings.docking_seconds == tl.TOTAL
+    assert timings.docking_marks == tl.MARKS
+    assert timings.grip_window == tl.GRIP_WINDOW
 
 
 def test_idle_timeout_returns_to_attract_from_a_chapter_and_resets_language():
@@ -147,6 +214,29 @@ def test_input_postpones_idle_timeout():
     flow.handle(Action.NEXT, T0 + 80)
     assert not flow.tick(T0 + 160)
     assert flow.tick(T0 + 170)
+
+
+def test_walking_away_during_a_docking_from_attract_ends_in_attract():
+    flow = make()
+    flow.handle(Action.DOCK, T0)
+    assert flow.next_deadline(T0) == T0 + 20  # the docking ends by itself …
+    flow.tick(T0 + 20)
+    assert page(flow) == (Screen.CREDITS, 0)
+    flow.tick(T0 + 50)  # … and the credits time out
+    assert page(flow) == (Screen.ATTRACT, 0)
+
+
+def test_a_short_idle_timeout_does_not_cut_a_docking_short():
+    timings = Timings(idle_timeout=5, docking_seconds=20, credits_seconds=30)
+    flow = Flow(5, 2, ("en", "ru"), "en", timings, T0)
+    flow.go_to_chapter(2, T0)
+    flow.handle(Action.DOCK, T0)
+    assert not flow.tick(T0 + 19)  # longer than idle_timeout: still playing
+    assert page(flow) == (Screen.DOCKING, 0)
+    flow.tick(T0 + 20)
+    assert page(flow) == (Screen.CHAPTER, 3)
+    assert flow.tick(T0 + 25)  # idle counts from the docking's end
+    assert page(flow) == (Screen.ATTRACT, 0)
 
 
 def test_idle_does_not_interrupt_docking_and_counts_from_its_end():

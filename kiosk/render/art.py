@@ -1693,6 +1693,7 @@ def draw_apollo(
     *,
     with_docking_module: bool = True,
     high_gain_antenna: bool = True,
+    apas: bool = True,
     light: Vec3 = LIGHT,
 ) -> pygame.Rect:
     """Draw the Apollo CSM (with the Docking Module) at true scale; returns its rect.
@@ -1701,12 +1702,14 @@ def draw_apollo(
     command module's probe without the DM), ``scale`` is pixels per metre and
     ``facing=+1`` points the port to the right.  The drawn length is 14.15 m × scale
     with the DM (11.0 m without).  Place two craft nose to nose by giving them port
-    points a small gap apart with opposite ``facing``.
+    points a small gap apart with opposite ``facing``.  ``apas=False`` leaves out the
+    docking unit's guide ring and petals (an animation draws them itself).
     """
     c = _Craft(surface, port, scale, facing, normalise(light))
     a = 0.0
     if with_docking_module:
-        _apas(c, 0.0)
+        if apas:
+            _apas(c, 0.0)
         # Docking module drum with a tapered aft adapter.
         c.revolve([(0.6, 0.62), (0.66, 0.7), (2.7, 0.7), (3.15, 0.46)], _DM_WHITE, 0.7)
         c.sphere(2.3, -0.66, 0.27, (214, 214, 210))
@@ -1851,6 +1854,7 @@ def draw_soyuz(
     facing: int = -1,
     *,
     solar_arrays: bool = True,
+    apas: bool = True,
     light: Vec3 = LIGHT,
 ) -> pygame.Rect:
     """Draw Soyuz 7K-TM (Soyuz 19) at true scale; returns its rect.
@@ -1859,6 +1863,7 @@ def draw_soyuz(
     pixels per metre, ``facing=-1`` points the port to the left (nose to nose with a
     default Apollo).  Length 7.48 m × scale; with the arrays the rect is 8.37 m × scale
     tall (the wings are seen face-on, above and below the service module).
+    ``apas=False`` leaves out the docking unit's guide ring and petals.
     """
     c = _Craft(surface, port, scale, facing, normalise(light))
     s = scale
@@ -1953,7 +1958,8 @@ def draw_soyuz(
     # Orbital module: the sphere, with a collar to the docking unit.
     c.revolve([(0.55, 0.5), (0.9, 0.56)], _SOYUZ_GREY, 0.6)
     c.sphere(1.86, 0.0, 1.125, _SOYUZ_GREEN[0], 0.12)
-    _apas(c, 0.0)
+    if apas:
+        _apas(c, 0.0)
 
     layer, lp = _detail_layer(c)
     lw = max(1, round(0.035 * s))

@@ -14,6 +14,7 @@ from kiosk.layout import Grid
 from kiosk.render import palette
 from kiosk.render.fonts import FontBook
 from kiosk.render.painter import Painter, TextRecord
+from kiosk.sound import SoundPlayer
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class SceneContext:
     """Shared drawing resources for one screen size.
 
     ``audit``, when a list, collects a :class:`TextRecord` for every line drawn.
+    ``sound``, when given, plays the docking's effects (the storyboard has none).
     """
 
     size: tuple[int, int]
@@ -41,6 +43,7 @@ class SceneContext:
     fonts: FontBook
     illustrate: IllustrationRenderer
     audit: list[TextRecord] | None = None
+    sound: SoundPlayer | None = None
     _art: dict[tuple[str, tuple[int, int]], pygame.Surface] = field(default_factory=dict)
     _backdrop: pygame.Surface | None = None
 

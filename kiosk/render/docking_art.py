@@ -1,0 +1,576 @@
+"""The docking animation's scenery, drawn once per screen size.
+
+* the sky over the Earth's limb (stars, the Milky Way, the sunlit Earth with its
+  atmosphere, the Sun's glare from outside the picture), which stays put as the
+  camera moves a few tens of metres (it is hundreds of kilometres away and more),
+  and brighter near stars drawn on top that drift with the camera for depth;
+* the hatchway between the docking module and Soyuz: the wall, the hatch ring,
+  warm light beyond, the hatch cover, and the two arms (open hands reaching, then
+  clasped);
+* Soyuz's view of the Sun for the eclipse: the sky with a viewfinder, the corona,
+  the Sun's glare and its disc.
+
+Positions are in screen pixels for the given size; ``unit`` is the height of the
+screen's 16:9 area (the animation's composition scales with it).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import random
+from dataclasses import dataclass
+
+import pygame
+
+from kiosk.render import art
+from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED, Color, mix
+from kiosk.render.spacecraft import Sprite, finish
+
+
+def unit_of(size: tuple[int, int]) -> float:
+    """The height of the largest 16:9 area that fits ``size``."""
+    w, h = size
+    return min(w * 9 / 16, h)
+
+
+# --------------------------------------------------------------------------- exterior
+
+
+def exterior_sky(size: tuple[int, int], seed: int = 1975) -> pygame.Surface:
+    """Stars, the Milky Way and the Earth's limb, sunlit from the upper left (opaque)."""
+    w, h = size
+    u = unit_of(size)
+    rng = random.Random(seed)
+    surface = pygame.Surface(size)
+    art.gradient_stops(
+        surface,
+        [(0.0, (1, 3, 10)), (0.45, (4, 9, 22)), (0.72, (9, 18, 40)), (1.0, (12, 24, 50))],
+    )
+    limb_top = round(h * 0.71)
+    art.milky_way(surface, rng, (-0.1 * w, 0.05 * h), (1.1 * w, 0.55 * h), 0.2 * u, 0.55)
+
+    def above_earth(x: float, y: float) -> float:
+        return 1.0 if y < limb_top - 0.02 * h else 0.15
+
+    art.starfield(surface, rng, 1.05, weight=above_earth)
+    # The Sun is high up to the left, outside the picture: its glare reaches in.
+    art.glow(surface, (-0.05 * w, -0.2 * h), 0.9 * u, (255, 214, 160), 0.12, falloff=2.6)
+    art.glow(surface, (-0.02 * w, -0.14 * h), 0.38 * u, (255, 244, 226), 0.16, falloff=2.2)
+    # Mostly ocean and cloud: the first docking happened high over the sea.
+    rect = pygame.Rect(round(-0.45 * w), limb_top, round(1.9 * w), h - limb_top + 2)
+    art.earth_limb(surface, rect, rng, sun_side=-0.7, land=0.3, clouds=1.2)
+    # Dusk towards the right: the far end of the limb fades towards night.
+    night = art.new_layer(size)
+    for x in range(w):
+        k = art.smoothstep(0.62, 1.02, x / w)
+        if k > 0:
+            pygame.draw.line(night, (2, 4, 12, round(150 * k)), (x, limb_top - 4), (x, h))
+    surface.blit(night, (0, 0))
+    art.vignette(surface, 0.3)
+    return finish_rgb(surface)
+
+
+@dataclass(frozen=True, slots=True)
+class NearStar:
+    """A bright star drawn every frame (so it can move with more parallax)."""
+
+    x: float
+    y: float
+    sprite: int
+
+
+def near_star_sprites(size: tuple[int, int]) -> list[pygame.Surface]:
+    """Three sizes of soft star, opaque on black for additive blending."""
+    u = unit_of(size)
+    sprites = []
+    for k, tint in ((0.9, (210, 222, 255)), (1.3, (255, 246, 230)), (1.9, (235, 240, 255))):
+        r = max(1.0, u / 900 * k)
+        d = max(5, round(r * 10))
+        surf = pygame.Surface((d, d))
+        surf.fill((0, 0, 0))
+        art.glow(surf, (d / 2, d / 2), d / 2, tint, 0.35, falloff=2.4)
+        pygame.draw.circle(surf, tint, (d / 2, d / 2), r)
+        sprites.append(finish_rgb(surf))
+    return sprites
+
+
+def finish_rgb(surface: pygame.Surface) -> pygame.Surface:
+    """An opaque layer in the display's format."""
+    return surface.convert() if pygame.display.get_surface() is not None else surface
+
+
+def near_stars(size: tuple[int, int], seed: int = 7) -> list[NearStar]:
+    """A sparse layer of brighter stars over an area larger than the screen."""
+    w, h = size
+    rng = random.Random(seed)
+    stars = []
+    for _ in range(70):
+        x = rng.uniform(-0.25 * w, 1.25 * w)
+        y = rng.uniform(-0.2 * h, 0.68 * h)
+        stars.append(NearStar(x, y, min(2, int(rng.random() ** 2.2 * 3))))
+    return stars
+
+
+# --------------------------------------------------------------------------- hatchway
+
+
+@dataclass(frozen=True, slots=True)
+class Hatchway:
+    """Where the hatch is: centre, the ring's inner and outer radius, and where the
+    hands meet (screen pixels)."""
+
+    centre: tuple[float, float]
+    inner: float
+    outer: float
+    meet: tuple[float, float]
+
+
+def hatchway(size: tuple[int, int]) -> Hatchway:
+    """The hatch's geometry at ``size``."""
+    w, h = size
+    u = unit_of(size)
+    c = (w / 2, h * 0.44)
+    return Hatchway(c, 0.24 * u, 0.32 * u, (w / 2, c[1] + 0.07 * u))
+
+
+def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
+    """The docking module's wall with the hatch ring; warm light beyond the open
+    hatchway (the cover is drawn over it until it opens).  Opaque."""
+    w, h = size
+    u = unit_of(size)
+    geo = hatchway(size)
+    cx, cy = geo.centre
+    ri, ro = geo.inner, geo.outer
+    surface = pygame.Surface(size)
+    art.gradient_stops(surface, [(0.0, (22, 25, 34)), (0.6, (16, 18, 26)), (1.0, (8, 9, 14))])
+    # Wall panels: faint seams and rivets, a lighter band round the hatch.
+    panels = art.new_layer(size)
+    g = 0.2 * u
+    lw = max(1, round(u * 0.002))
+    for i in range(-8, 9):
+        x = cx + i * g
+        pygame.draw.line(panels, (255, 255, 255, 12), (x, 0), (x, h), lw)
+        pygame.draw.line(panels, (0, 0, 0, 70), (x + 2 * lw, 0), (x + 2 * lw, h), lw)
+        for j in range(0, 12):
+            y = j * g * 0.5 + g * 0.25
+            pygame.draw.circle(panels, (0, 0, 0, 60), (x + g * 0.08, y), max(1, u * 0.0035))
+    for y in (cy - ro * 1.5, cy + ro * 1.5):
+        pygame.draw.line(panels, (0, 0, 0, 80), (0, y), (w, y), max(1, round(u * 0.004)))
+        pygame.draw.line(panels, (255, 255, 255, 14), (0, y + lw * 3), (w, y + lw * 3), lw)
+    surface.blit(panels, (0, 0))
+    # Warm light down the tunnel into Soyuz, with the far hatch frames.
+    d = round(2 * ri)
+    lc = (ri * 1.08, ri * 0.9)
+
+    def tunnel(x: float, y: float) -> tuple[float, float, float]:
+        t = math.hypot(x - lc[0], y - lc[1]) / ri
+        k = math.exp(-t * t * 1.9)
+        return (60 + 195 * k, 38 + 180 * k, 24 + 140 * k)
+
+    beyond = art.field((d, d), tunnel, (64, 64))
+    rings = art.new_layer((d, d))
+    for k in range(1, 3):
+        f = 1 - k * 0.3
+        c = (ri + (lc[0] - ri) * (1 - f), ri + (lc[1] - ri) * (1 - f))
+        pygame.draw.circle(rings, (40, 22, 8, 34), c, ri * f, max(1, round(u * 0.01)))
+        pygame.draw.circle(rings, (255, 222, 170, 22), c, ri * f - u * 0.008, lw)
+    beyond.blit(art.soften(rings, 4), (0, 0))
+    art.apply_mask(beyond, art.circle_mask((d, d), (ri, ri), ri))
+    surface.blit(beyond, (round(cx - ri), round(cy - ri)))
+    # Light spilling out round the hatch.
+    art.glow(surface, (cx, cy), ro * 1.9, (255, 178, 110), 0.1, falloff=1.8)
+    # The hatch ring: a lit metal torus with bolts.
+    light = art.normalise((-0.4, -0.75, 0.55))
+    d2 = round(2 * ro)
+
+    def ring(x: float, y: float) -> tuple[float, float, float]:
+        dx, dy = x - ro, y - ro
+        dist = math.hypot(dx, dy) or 1.0
+        t = max(-1.0, min(1.0, (dist - (ro + ri) / 2) / ((ro - ri) / 2)))
+        nx, ny = dx / dist * t, dy / dist * t
+        nz = math.sqrt(max(0.0, 1 - t * t))
+        lam = 0.22 + 0.8 * max(0.0, nx * light[0] + ny * light[1] + nz * light[2])
+        warm = max(0.0, -t) ** 2 * 80
+        return (150 * lam + warm * 1.2, 154 * lam + warm * 0.8, 162 * lam + warm * 0.4)
+
+    rl = art.field((d2, d2), ring, (96, 96))
+    mask = art.new_layer((d2, d2))
+    pygame.draw.circle(mask, art.WHITE_MASK, (ro, ro), ro)
+    pygame.draw.circle(mask, (0, 0, 0, 0), (ro, ro), ri)
+    art.apply_mask(rl, mask)
+    surface.blit(rl, (round(cx - ro), round(cy - ro)))
+    for k in range(24):
+        a = k / 24 * 2 * math.pi
+        rr = (ro + ri) / 2
+        art.shaded_sphere(
+            surface,
+            (cx + math.cos(a) * rr, cy + math.sin(a) * rr),
+            0.009 * u,
+            (176, 176, 178),
+            light=light,
+            specular=0.5,
+        )
+    pygame.draw.circle(surface, (20, 18, 20), (cx, cy), ri, max(2, round(u * 0.005)))
+    art.vignette(surface, 0.5)
+    return finish_rgb(surface)
+
+
+def hatch_cover(size: tuple[int, int]) -> Sprite:
+    """The closed hatch cover, a shallow dome with a handwheel; anchor: its hinge
+    (the left end of its horizontal diameter)."""
+    geo = hatchway(size)
+    r = geo.inner * 1.06
+    ss = 2
+    R = r * ss
+    d = round(2 * R) + 4
+    c = (d / 2, d / 2)
+    layer = art.new_layer((d, d))
+    light = art.normalise((-0.45, -0.7, 0.55))
+
+    def dome(x: float, y: float) -> tuple[float, float, float]:
+        dx, dy = (x - c[0]) / R, (y - c[1]) / R
+        rr = min(0.999, dx * dx + dy * dy)
+        nz = math.sqrt(1 - rr * 0.35)
+        lam = 0.25 + 0.75 * max(0.0, dx * 0.55 * light[0] + dy * 0.55 * light[1] + nz * light[2])
+        return (110 * lam, 114 * lam, 122 * lam)
+
+    body = art.field((d, d), dome, (64, 64))
+    art.apply_mask(body, art.circle_mask((d, d), c, R))
+    layer.blit(body, (0, 0))
+    lw = max(2, round(R * 0.02))
+    pygame.draw.circle(layer, (170, 172, 178, 255), c, R - lw, lw)
+    pygame.draw.circle(layer, (40, 40, 46, 255), c, R * 0.86, lw)
+    # The handwheel: rim, hub and three spokes.
+    for k in range(3):
+        a = math.radians(90 + k * 120)
+        p = (c[0] + math.cos(a) * R * 0.34, c[1] + math.sin(a) * R * 0.34)
+        pygame.draw.line(layer, (60, 60, 66, 255), c, p, lw * 2)
+    pygame.draw.circle(layer, (70, 70, 76, 255), c, R * 0.36, lw * 3)
+    pygame.draw.circle(layer, (186, 188, 194, 255), c, R * 0.36, lw)
+    art.shaded_sphere(layer, c, R * 0.07, (150, 150, 156), light=light, specular=0.5)
+    for k in range(12):
+        a = k / 12 * 2 * math.pi
+        p = (c[0] + math.cos(a) * R * 0.93, c[1] + math.sin(a) * R * 0.93)
+        pygame.draw.circle(layer, (64, 64, 70, 255), p, R * 0.02)
+    small = pygame.transform.smoothscale(layer, (d // ss, d // ss))
+    return Sprite(finish(small, rle=False), ((c[0] - R) / ss, c[1] / ss))
+
+
+def _sleeve(
+    surface: pygame.Surface,
+    start: art.Point,
+    end: art.Point,
+    radius: float,
+    cloth: Color,
+    cuff: Color,
+) -> None:
+    """A forearm in a sleeve from ``start`` to a coloured cuff ending at ``end``."""
+    light = (-0.3, -0.8, 0.5)
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    length = math.hypot(dx, dy)
+    ux, uy = dx / length, dy / length
+    cuff_w = radius * 0.85
+    mid = (end[0] - ux * cuff_w, end[1] - uy * cuff_w)
+    arm = art.capsule_polygon(start, mid, radius, radius * 0.96)
+    art.drop_shadow(surface, [("poly", arm)], (radius * 0.1, radius * 0.25), radius * 0.25, 110)
+    art.shaded_tube(
+        surface, arm, cloth, start, end, radius, light=light, specular=0.12, ambient=0.3
+    )
+    band = art.capsule_polygon(mid, end, radius * 1.02, radius * 1.0)
+    art.shaded_tube(surface, band, cuff, start, end, radius, light=light, specular=0.2, ambient=0.3)
+    nx, ny = -uy, ux
+    stripe = art.new_layer(surface.get_size())
+    p = (mid[0] + ux * cuff_w * 0.3, mid[1] + uy * cuff_w * 0.3)
+    pygame.draw.line(
+        stripe,
+        (255, 255, 255, 110),
+        (p[0] + nx * radius * 0.98, p[1] + ny * radius * 0.98),
+        (p[0] - nx * radius * 0.98, p[1] - ny * radius * 0.98),
+        max(1, round(radius * 0.06)),
+    )
+    surface.blit(stripe, (0, 0))
+
+
+_SKIN_NEAR: Color = (236, 190, 150)
+_SKIN_FAR: Color = (222, 172, 134)
+_RIM: Color = (255, 214, 160)
+_HAND_LIGHT = (-0.35, -0.94)
+
+
+def _hand_open(surface: pygame.Surface, P, u: float, side: int, skin: Color) -> None:
+    """An open right hand offered for a handshake, back of the hand to us: four
+    fingers reaching forward, the thumb along the top (``side`` -1 reaches from the
+    left, +1 from the right, mirrored)."""
+
+    def Q(x: float, y: float) -> art.Point:
+        return P(-side * x, y)
+
+    palm: art.Shape = [
+        ("ellipse", Q(-0.115, 0.045), 0.088 * u, 0.06 * u, 0.1 * side),
+        ("capsule", Q(-0.19, 0.06), Q(-0.13, 0.05), 0.064 * u, 0.066 * u),
+    ]
+    fingers: art.Shape = [
+        ("capsule", Q(-0.05, y0), Q(x1, y1), r * u, r * u * 0.88)
+        for y0, x1, y1, r in (
+            (0.006, 0.075, 0.004, 0.02),
+            (0.036, 0.088, 0.037, 0.021),
+            (0.064, 0.078, 0.068, 0.019),
+            (0.088, 0.052, 0.096, 0.016),
+        )
+    ]
+    thumb: art.Shape = [
+        ("capsule", Q(-0.14, 0.0), Q(-0.075, -0.035), 0.028 * u, 0.024 * u),
+        ("capsule", Q(-0.075, -0.035), Q(-0.03, -0.05), 0.024 * u, 0.02 * u),
+    ]
+    art.drop_shadow(surface, palm + fingers, (0.004 * u, 0.012 * u), 0.016 * u, 110)
+    art.shaded_shape(surface, palm, skin, light=_HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=_RIM)
+    art.drop_shadow(surface, fingers, (0.002 * u, 0.006 * u), 0.008 * u, 90)
+    art.shaded_shape(
+        surface,
+        fingers,
+        skin,
+        light=_HAND_LIGHT,
+        relief=0.012 * u,
+        shadow=0.64,
+        highlight=0.14,
+        rim=_RIM,
+    )
+    lines = art.new_layer(surface.get_size())
+    lw = max(1, round(u * 0.003))
+    for y in (0.021, 0.05, 0.077):
+        pygame.draw.line(lines, (110, 58, 30, 90), Q(-0.035, y), Q(0.06, y + 0.002), lw)
+    surface.blit(lines, (0, 0))
+    art.drop_shadow(surface, thumb, (0.003 * u, 0.01 * u), 0.012 * u, 120)
+    art.shaded_shape(
+        surface,
+        thumb,
+        skin,
+        light=_HAND_LIGHT,
+        relief=0.014 * u,
+        shadow=0.64,
+        highlight=0.14,
+        rim=_RIM,
+    )
+
+
+def _clasp(surface: pygame.Surface, P, u: float) -> None:
+    """Two right hands clasped: the far hand's fingers over the back of the near one,
+    the near hand's thumb over the top of the far one."""
+    hand_b: art.Shape = [("ellipse", P(0.1, 0.035), 0.12 * u, 0.078 * u, 0.3)]
+    art.shaded_shape(
+        surface, hand_b, _SKIN_FAR, light=_HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=_RIM
+    )
+    hand_a: art.Shape = [
+        ("ellipse", P(-0.07, 0.03), 0.135 * u, 0.085 * u, -0.28),
+        ("capsule", P(-0.19, 0.062), P(-0.1, 0.04), 0.068 * u, 0.075 * u),
+    ]
+    art.drop_shadow(surface, hand_a, (0.004 * u, 0.012 * u), 0.016 * u, 110)
+    art.shaded_shape(
+        surface, hand_a, _SKIN_NEAR, light=_HAND_LIGHT, relief=0.035 * u, shadow=0.62, rim=_RIM
+    )
+    fingers = [
+        ((0.04, -0.035), (-0.075, 0.0), 0.022),
+        ((0.05, 0.006), (-0.075, 0.05), 0.023),
+        ((0.05, 0.047), (-0.06, 0.092), 0.021),
+        ((0.045, 0.086), (-0.03, 0.122), 0.018),
+    ]
+    group: art.Shape = [("capsule", P(*a0), P(*a1), r * u, r * u * 0.94) for a0, a1, r in fingers]
+    art.drop_shadow(surface, group, (0.004 * u, 0.012 * u), 0.014 * u, 130)
+    art.shaded_shape(
+        surface,
+        group,
+        _SKIN_FAR,
+        light=_HAND_LIGHT,
+        relief=0.014 * u,
+        shadow=0.64,
+        highlight=0.14,
+        rim=_RIM,
+    )
+    det = art.new_layer(surface.get_size())
+    lw = max(1, round(u * 0.003))
+    for (a0, a1, _r), (b0, b1, _r2) in itertools.pairwise(fingers):
+        m0 = ((a0[0] + b0[0]) / 2, (a0[1] + b0[1]) / 2)
+        m1 = ((a1[0] + b1[0]) / 2 + 0.02, (a1[1] + b1[1]) / 2)
+        pygame.draw.line(det, (90, 46, 24, 150), P(*m0), P(*m1), lw)
+    surface.blit(det, (0, 0))
+    thumb: art.Shape = [
+        ("capsule", P(-0.13, -0.03), P(-0.01, -0.068), 0.03 * u, 0.026 * u),
+        ("capsule", P(-0.01, -0.068), P(0.085, -0.078), 0.026 * u, 0.022 * u),
+    ]
+    art.drop_shadow(surface, thumb, (0.004 * u, 0.012 * u), 0.012 * u, 130)
+    art.shaded_shape(
+        surface,
+        thumb,
+        _SKIN_NEAR,
+        light=_HAND_LIGHT,
+        relief=0.016 * u,
+        shadow=0.64,
+        highlight=0.14,
+        rim=_RIM,
+    )
+
+
+#: The arms' shoulder ends and wrists, in units about the meeting point.
+_ARM = {-1: ((-1.05, 0.42), (-0.2, 0.06)), 1: ((1.05, 0.42), (0.2, 0.06))}
+_CLOTH = {-1: (206, 212, 224), 1: (222, 216, 200)}
+_CUFF = {-1: art.scale_color(APOLLO_BLUE, 0.78), 1: art.scale_color(SOYUZ_RED, 0.88)}
+
+
+def arm(size: tuple[int, int], side: int, *, clasped: bool = False) -> Sprite:
+    """An arm reaching in from the left (``side`` -1, Apollo, blue cuff) or the right
+    (+1, Soyuz, red cuff) with an open hand; with ``clasped`` both arms with their
+    hands clasped (``side`` ignored).  Anchor: where the hands meet."""
+    u = unit_of(size)
+    ss = 2
+    U = u * ss
+    w = round(2.3 * U) if clasped else round(1.25 * U)
+    h = round(0.85 * U)
+    layer = art.new_layer((w, h))
+    ox = w / 2 if clasped else (w - 0.12 * U if side < 0 else 0.12 * U)
+    oy = 0.32 * U
+
+    def P(x: float, y: float) -> art.Point:
+        return (ox + x * U, oy + y * U)
+
+    sides = (1, -1) if clasped else (side,)
+    for sd in sides:
+        start, end = _ARM[sd]
+        _sleeve(layer, P(*start), P(*end), 0.1 * U, _CLOTH[sd], _CUFF[sd])
+    if clasped:
+        _clasp(layer, P, U)
+    else:
+        _hand_open(layer, P, U, side, _SKIN_NEAR if side < 0 else _SKIN_FAR)
+    small = pygame.transform.smoothscale(layer, (w // ss, h // ss))
+    return Sprite(finish(small), (ox / ss, oy / ss))
+
+
+# --------------------------------------------------------------------------- eclipse
+
+
+@dataclass(frozen=True, slots=True)
+class SunView:
+    """The eclipse shot's geometry: the Sun's centre and radius, Apollo's disc radius."""
+
+    sun: tuple[float, float]
+    sun_radius: float
+    disc_radius: float
+
+
+def sun_view(size: tuple[int, int], disc_ratio: float) -> SunView:
+    """Where the Sun is in Soyuz's view; the disc is ``disc_ratio`` times the Sun."""
+    w, h = size
+    u = unit_of(size)
+    disc = 0.105 * u
+    return SunView((w * 0.56, h * 0.42), disc / disc_ratio, disc)
+
+
+def eclipse_sky(size: tuple[int, int], seed: int = 719) -> pygame.Surface:
+    """Black sky with faint stars and a camera's viewfinder marks (opaque)."""
+    w, h = size
+    u = unit_of(size)
+    rng = random.Random(seed)
+    surface = pygame.Surface(size)
+    art.gradient_stops(surface, [(0.0, (1, 2, 7)), (0.7, (3, 6, 16)), (1.0, (6, 11, 26))])
+    art.starfield(surface, rng, 0.55, brightness=0.8)
+    marks = art.new_layer(size)
+    colour = (200, 214, 235, 120)
+    m = 0.06 * u
+    arm_len = 0.07 * u
+    lw = max(1, round(u * 0.003))
+    top, bottom = m, h * 0.68
+    for x, dx in ((m, 1), (w - m, -1)):
+        for y, dy in ((top, 1), (bottom, -1)):
+            pygame.draw.line(marks, colour, (x, y), (x + dx * arm_len, y), lw)
+            pygame.draw.line(marks, colour, (x, y), (x, y + dy * arm_len), lw)
+    surface.blit(marks, (0, 0))
+    art.vignette(surface, 0.35)
+    return finish_rgb(surface)
+
+
+def corona(sky: pygame.Surface, view: SunView, seed: int = 1975) -> Sprite:
+    """The part of ``sky`` round the Sun with the corona added (opaque), for
+    blending in as the Sun disappears; anchor: the Sun's centre."""
+    rng = random.Random(seed)
+    r_disc = view.disc_radius
+    reach = r_disc * 3.4
+    box = pygame.Rect(0, 0, round(2 * reach), round(2 * reach))
+    box.center = (round(view.sun[0]), round(view.sun[1]))
+    box = box.clip(sky.get_rect())
+    region = sky.subsurface(box).copy()
+    c = (view.sun[0] - box.x, view.sun[1] - box.y)
+    f = 3
+    lw_, lh_ = max(2, box.w // f), max(2, box.h // f)
+    streams = pygame.Surface((lw_, lh_))
+    streams.fill((0, 0, 0))
+    tmp = pygame.Surface((lw_, lh_))
+    tilt = 0.4
+    base = r_disc * 0.7
+    for _ in range(170):
+        a = rng.uniform(0, 2 * math.pi)
+        eq = abs(math.cos(a - tilt)) ** 3
+        length = r_disc * (0.7 + 2.2 * eq * rng.uniform(0.4, 1.0) + rng.uniform(0, 0.5))
+        wd = r_disc * (0.05 + 0.26 * eq) * rng.uniform(0.5, 1.0)
+        k = rng.uniform(0.03, 0.08)
+        bend = math.sin(2 * (a - tilt)) * -0.22 * eq
+        bx, by = c[0] + math.cos(a) * base, c[1] + math.sin(a) * base
+        tx = c[0] + math.cos(a + bend) * (base + length)
+        ty = c[1] + math.sin(a + bend) * (base + length)
+        mx_ = c[0] + math.cos(a + bend * 0.4) * (base + length * 0.45)
+        my_ = c[1] + math.sin(a + bend * 0.4) * (base + length * 0.45)
+        nx, ny = -math.sin(a), math.cos(a)
+        shape = [
+            (bx + nx * wd, by + ny * wd),
+            (mx_ + nx * wd * 0.55, my_ + ny * wd * 0.55),
+            (tx, ty),
+            (mx_ - nx * wd * 0.55, my_ - ny * wd * 0.55),
+            (bx - nx * wd, by - ny * wd),
+        ]
+        tmp.fill((0, 0, 0))
+        pygame.draw.polygon(
+            tmp, art.scale_color((240, 236, 226), k), [(x / f, y / f) for x, y in shape]
+        )
+        streams.blit(tmp, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    streams = art.soften(streams, 2.5)
+    region.blit(
+        pygame.transform.smoothscale(streams, box.size), (0, 0), special_flags=pygame.BLEND_RGB_ADD
+    )
+    art.glow(region, c, r_disc * 2.6, (120, 130, 170), 0.28, falloff=2.2)
+    art.glow(region, c, r_disc * 1.6, (236, 232, 220), 0.55, falloff=2.8)
+    return Sprite(finish_rgb(region), c)
+
+
+def glare(view: SunView, size: tuple[int, int]) -> Sprite:
+    """The uncovered Sun's glare in the camera, opaque on black (added to the picture,
+    scaled by how much of the Sun shows); anchor: the Sun's centre."""
+    u = unit_of(size)
+    r = 0.32 * u
+    d = round(2 * r)
+    surface = pygame.Surface((d, d))
+    surface.fill((0, 0, 0))
+    c = (d / 2, d / 2)
+    art.glow(surface, c, r, (255, 214, 160), 0.35, falloff=2.6)
+    art.glow(surface, c, r * 0.5, (255, 244, 226), 0.6, falloff=2.4)
+    art.glow(surface, c, view.sun_radius * 5, (255, 252, 240), 1.0, falloff=1.6)
+    # Two faint diffraction spikes, as a camera lens would show.
+    spikes = pygame.Surface((d, d))
+    spikes.fill((0, 0, 0))
+    for ang in (0.35, 0.35 + math.pi / 2):
+        dx, dy = math.cos(ang) * r * 0.55, math.sin(ang) * r * 0.55
+        pygame.draw.line(spikes, (150, 140, 120), (c[0] - dx, c[1] - dy), (c[0] + dx, c[1] + dy), 4)
+    spikes = art.soften(spikes, 5)
+    surface.blit(spikes, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    return Sprite(finish_rgb(surface), c)
+
+
+def sun_disc(view: SunView) -> Sprite:
+    """The Sun's white-hot disc with a little limb darkening; anchor: centre."""
+    r = view.sun_radius
+    d = max(4, round(2 * r * 2.2))
+    layer = art.new_layer((d, d))
+    c = (d / 2, d / 2)
+    for i in range(8, 0, -1):
+        k = i / 8
+        col = mix((255, 214, 170), (255, 255, 250), 1 - k)
+        pygame.draw.circle(layer, (*col, 255), c, r * k)
+    return Sprite(finish(layer, rle=False), c)
