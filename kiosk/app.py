@@ -9,30 +9,46 @@ deadline on a static page.
 
 Any exception while handling input, updating or drawing is reported once to
 the log and the exhibit falls back to the attract loop.
+
+Staff commands from the control socket (:mod:`kiosk.control`) wait in a
+:class:`~kiosk.control.CommandQueue` and run here, on the main thread, at the
+start of a step; visitor-like ones (next, back, dock, lang) go through the bus
+as ``InputEvent(source="staff")``.  Outside opening hours, or after ``sleep``,
+the screen is black and the loop only wakes for input, commands and the next
+change of the schedule (:mod:`kiosk.sleep`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path, PurePath
 
 import pygame
 
 from kiosk import __version__
 from kiosk.config import Config
 from kiosk.content import Story
+from kiosk.control import COMMANDS, CommandError, CommandQueue, Pending, Request, error, ok
 from kiosk.errors import ErrorReporter
-from kiosk.events import Action, EventBus, ExhibitState, InputEvent
+from kiosk.events import Action, EventBus, ExhibitObserver, ExhibitState, InputEvent
 from kiosk.flow import Flow, Page, Screen, Timings
 from kiosk.keyboard import QUIT_KEYS, action_for
+from kiosk.power import DisplayPower
 from kiosk.render import palette
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.renderer import Renderer
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.docking import DockingScene
 from kiosk.scenes.staff import draw_staff_overlay
+from kiosk.sdnotify import Notifier
+from kiosk.sleep import Press, SleepPolicy
+from kiosk.sound import SoundPlayer
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +57,29 @@ WAKE_EVENT = pygame.USEREVENT + 1
 MAX_SLEEP = 0.25
 #: The staff overlay's figures are refreshed this often (seconds) on a static page.
 OVERLAY_REFRESH = 1.0
+#: Longest wait while asleep: signals (SIGTERM, SIGHUP) are handled within this.
+SLEEP_WAIT = 1.0
+#: The sleep state is re-checked at least this often, in case the wall clock jumps.
+SLEEP_RECHECK = 60.0
+#: Settings that only take effect when the kiosk restarts.
+RESTART_FIELDS = (
+    "size",
+    "serial_port",
+    "gpio",
+    "sensor",
+    "button_pins",
+    "led_pins",
+    "bounce_ms",
+    "chord_seconds",
+    "data_dir",
+    "control_socket",
+    "control_group",
+    "stats",
+)
 
 Output = Callable[[ExhibitState], None]
+Reloader = Callable[[], tuple[Config, Story]]
+Deferred = Callable[[], object]
 
 
 def default_illustrator() -> IllustrationRenderer:
@@ -69,13 +106,23 @@ class App:
         fonts: FontBook | None = None,
         key_handlers: Mapping[str, Callable[[bool], None]] | None = None,
         status_sources: Mapping[str, Callable[[], object]] | None = None,
+        wall_clock: Callable[[], float] = time.time,
+        observers: Sequence[ExhibitObserver] = (),
+        notifier: Notifier | None = None,
+        reloader: Reloader | None = None,
     ) -> None:
         self.screen = screen
         self.story = story
         self.config = config
         self.clock = clock
+        self.wall_clock = wall_clock
         self.bus = bus or EventBus()
         self.outputs = list(outputs)
+        self.observers = list(observers)
+        self.notifier = notifier or Notifier({})
+        self.reloader = reloader
+        self._nudge = threading.Event()
+        self.commands = CommandQueue(self._wake)
         self.allow_quit = allow_quit
         self.key_handlers = dict(key_handlers or {})
         self.status_sources = dict(status_sources or {})
@@ -86,7 +133,38 @@ class App:
         self.started = clock()
         self._fps_window: list[float] = []
         now = self.started
-        self.flow = Flow(
+        self.flow = self._make_flow(story, config, now)
+        self.ctx = SceneContext(
+            size=screen.get_size(),
+            story=story,
+            fonts=fonts or FontBook(find_fonts([config.font_dir])),
+            illustrate=illustrate or default_illustrator(),
+            sound=SoundPlayer(config.volume, config.mute),
+        )
+        self.renderer = Renderer(self.ctx)
+        self._snapshot: pygame.Surface | None = None
+        self._overlay_drawn = float("-inf")
+        self._overlay_opened = now
+        self._dirty = True
+        self._pending: list[pygame.event.Event] = []
+        self._frame_clock = pygame.time.Clock()
+        self._warm_up: Iterator[None] | None = self.renderer.warm_up(self.flow.language)
+        self.sleep = SleepPolicy(config.hours, config.wake_seconds)
+        self.asleep = False
+        self._sleep_check = float("-inf")  # wall time to look at the sleep state again
+        self._sleep_drawn = False
+        self._reload_requested = False
+        self._deferred: list[tuple[Pending, Deferred]] = []
+        self.display_power = DisplayPower()
+        self.bus.set_waker(self._wake)
+        self._publish()
+        self._update_sleep(now, wall_clock())
+        if not self.asleep:  # after a restart the display may still be off
+            self.display_power.run("display_on_command", config.display_on_command)
+
+    @staticmethod
+    def _make_flow(story: Story, config: Config, now: float) -> Flow:
+        return Flow(
             story.chapter_count,
             story.dock_chapter,
             story.codes,
@@ -98,29 +176,20 @@ class App:
             ),
             now,
         )
-        self.ctx = SceneContext(
-            size=screen.get_size(),
-            story=story,
-            fonts=fonts or FontBook(find_fonts([config.font_dir])),
-            illustrate=illustrate or default_illustrator(),
-        )
-        self.renderer = Renderer(self.ctx)
-        self._snapshot: pygame.Surface | None = None
-        self._overlay_drawn = float("-inf")
-        self._overlay_opened = now
-        self._dirty = True
-        self._pending: list[pygame.event.Event] = []
-        self._frame_clock = pygame.time.Clock()
-        self._warm_up: Iterator[None] | None = self.renderer.warm_up(self.flow.language)
-        self.bus.set_waker(self._wake)
-        self._publish()
 
     # -- input ----------------------------------------------------------------
 
     def _wake(self) -> None:
+        """Wake the loop from any thread: input, a staff command, a signal."""
+        self._nudge.set()  # the sleeping loop waits on this, not on SDL
         # A full queue means the loop is awake anyway.
         with contextlib.suppress(pygame.error):
             pygame.event.post(pygame.event.Event(WAKE_EVENT))
+
+    def stop(self) -> None:
+        """End :meth:`run` soon (safe from a signal handler)."""
+        self.running = False
+        self._nudge.set()
 
     def on_pygame_event(self, event: pygame.event.Event) -> None:
         """Turn a pygame event into exhibit input."""
@@ -142,7 +211,13 @@ class App:
                 self.bus.put(InputEvent(action, "keyboard"))
 
     def apply(self, event: InputEvent, now: float) -> None:
-        """Apply one input event to the flow."""
+        """Apply one input event to the flow (observers hear of it first)."""
+        wall = self.wall_clock()
+        for observer in self.observers:
+            try:
+                observer.on_input(event, wall)
+            except Exception as exc:
+                self.errors.report(exc, f"telling {type(observer).__name__} of an input", now)
         if event.action is Action.STAFF:
             self.staff_overlay = not self.staff_overlay
             self._overlay_opened = now
@@ -150,30 +225,61 @@ class App:
             self._dirty = True
             return
         before = self.flow.state
-        self.flow.handle(event.action, now)
+        code = event.detail.get("language")
+        if event.action is Action.LANGUAGE and isinstance(code, str):
+            select_language(self.flow, code, now)
+        else:
+            self.flow.handle(event.action, now)
         if self.flow.state is not before:
             self._changed()
+
+    def _input(self, event: InputEvent, now: float, wall: float) -> None:
+        """One event from the bus: applied, or (while asleep) a wake-up or nothing."""
+        if event.action is Action.HANDSHAKE_END:
+            if not self.asleep:
+                self.apply(event, now)
+            return
+        verdict = self.sleep.press(wall)
+        if verdict is Press.APPLY:
+            if self.asleep:  # the hours have just opened: wake first, then act
+                self._sleep_check = float("-inf")
+                self._update_sleep(now, wall)
+            self.apply(event, now)
+            return
+        self._sleep_check = float("-inf")  # look again: the press may have woken it
+        if verdict is Press.WOKE:
+            log.info("woken by a visitor (%s) for %.0f s", event.source, self.sleep.wake_seconds)
 
     # -- the loop ---------------------------------------------------------------
 
     def step(self) -> None:
-        """One turn of the loop: read input, let time pass, draw if needed."""
+        """One turn of the loop: staff commands, input, time, sleep; draw if needed."""
         now = self.clock()
+        wall = self.wall_clock()
         events, self._pending = self._pending + pygame.event.get(), []
+        self._run_commands(now, wall)
         try:
             for event in events:
                 self.on_pygame_event(event)
             for item in self.bus.drain():
-                self.apply(item, now)
-            before = self.flow.state
-            self.flow.tick(now)
-            if self.flow.state is not before:
-                self._changed()
-            self._close_forgotten_overlay(now)
+                self._input(item, now, wall)
+            self._update_sleep(now, wall)
+            if not self.asleep:
+                before = self.flow.state
+                self.flow.tick(now)
+                if self.flow.state is not before:
+                    self._changed()
+                self._close_forgotten_overlay(now)
         except Exception as exc:
             self.recover(exc, "handling input", now)
-        self.draw(now)
-        self._warm_up_step(now)
+        self._answer_deferred()
+        if self.asleep:
+            self._draw_sleep()
+        else:
+            self.draw(now)
+            self._warm_up_step(now)
+        self.display_power.pump()
+        self.notifier.watchdog()
 
     def _warm_up_step(self, now: float) -> None:
         """After a frame is shown, do one slice of the drawing that can be done ahead."""
@@ -217,8 +323,13 @@ class App:
         self._fps_window.append(now)
         if len(self._fps_window) > 60:
             del self._fps_window[0]
+        if not self.notifier.ready_sent:
+            self.notifier.ready(self._status_line())
 
     def _draw_frame(self, now: float) -> None:
+        docking = self.renderer.scenes.get(Screen.DOCKING)
+        if isinstance(docking, DockingScene):  # the visitor's grip, where it leads
+            docking.follow(self.flow.state)
         self.renderer.draw(self.screen, self.flow, now, self._snapshot)
         if self.flow.transition_progress(now) >= 1.0:
             self._snapshot = None
@@ -253,15 +364,276 @@ class App:
         """Loop until quit: animate at the configured rate, sleep on static pages."""
         while self.running:
             self.step()
-            now = self.clock()
-            if self.flow.is_animating(now) or self._dirty:
+            timeout = self.wait_timeout()
+            if timeout is None:
                 self._frame_clock.tick(self.config.fps)
                 continue
-            deadline = self.flow.next_deadline(now)
-            timeout = MAX_SLEEP if deadline is None else min(MAX_SLEEP, deadline - now)
+            if self.asleep:
+                # SDL's own wait polls every millisecond on kmsdrm: asleep, block on a
+                # plain event instead (buttons, the sensor, commands and signals set it;
+                # a keyboard is read when the wait ends, within SLEEP_WAIT).
+                self._nudge.wait(timeout)
+                self._nudge.clear()
+                continue
             event = pygame.event.wait(max(1, int(timeout * 1000)))
             if event.type != pygame.NOEVENT:
                 self._pending.append(event)
+
+    def wait_timeout(self) -> float | None:
+        """How long the loop may wait for input now; None: the next frame is due."""
+        if self.asleep:
+            return min(SLEEP_WAIT, max(0.0, self._sleep_check - self.wall_clock()))
+        now = self.clock()
+        if self.flow.is_animating(now) or self._dirty:
+            return None
+        deadline = self.flow.next_deadline(now)
+        return MAX_SLEEP if deadline is None else max(0.0, min(MAX_SLEEP, deadline - now))
+
+    # -- sleep and wake ---------------------------------------------------------
+
+    def _update_sleep(self, now: float, wall: float) -> None:
+        """Go to sleep or wake up when the opening hours, staff or a visitor say so."""
+        if wall < self._sleep_check:
+            return
+        status = self.sleep.status(wall)
+        recheck = wall + SLEEP_RECHECK
+        self._sleep_check = recheck if status.until is None else min(status.until, recheck)
+        if status.asleep and not self.asleep:
+            self._fall_asleep(now, status.reason)
+        elif not status.asleep and self.asleep:
+            self._wake_up(now, status.reason)
+
+    def _fall_asleep(self, now: float, reason: str) -> None:
+        log.info("going to sleep: %s", reason)
+        self.asleep = True
+        self.staff_overlay = False
+        self.flow.reset(now)
+        self._snapshot = None
+        self._sleep_drawn = False
+        self.display_power.run("display_off_command", self.config.display_off_command)
+        self._publish()
+
+    def _wake_up(self, now: float, reason: str) -> None:
+        log.info("waking up: %s", reason)
+        self.asleep = False
+        self.display_power.run("display_on_command", self.config.display_on_command)
+        self.flow.reset(now)
+        self._snapshot = None
+        self._dirty = True
+        self._publish()
+
+    def _draw_sleep(self) -> None:
+        """A black screen, once; then nothing is drawn until the exhibit wakes."""
+        if self._sleep_drawn:
+            return
+        self._sleep_drawn = True
+        self.screen.fill((0, 0, 0))
+        pygame.display.flip()
+        self.frames += 1
+        if not self.notifier.ready_sent:
+            self.notifier.ready(self._status_line())
+
+    def wait_for_display_commands(self, timeout: float) -> None:
+        """Run the queued display commands to the end (at exit, and in tests)."""
+        self.display_power.wait(timeout)
+
+    # -- staff commands (kiosk ctl, SIGHUP) ---------------------------------------
+
+    def request_reload(self) -> None:
+        """Ask for a reload at the next step (safe from a signal handler)."""
+        self._reload_requested = True
+        self._wake()
+
+    def _run_commands(self, now: float, wall: float) -> None:
+        """Run the staff commands waiting in the queue (on this, the main, thread)."""
+        if self._reload_requested:
+            self._reload_requested = False
+            reply = self.execute(Request("reload"), now, wall)
+            if reply["ok"]:
+                log.info("reloaded on SIGHUP: %s", reply["result"])
+            else:
+                log.error("reload on SIGHUP refused: %s", reply["error"])
+        for pending in self.commands.drain():
+            if not pending.claim():
+                continue  # its client stopped waiting: never run a command late
+            request = pending.request
+            try:
+                result = self._command(request, now, wall)
+            except CommandError as exc:
+                pending.resolve(error(str(exc), request))
+                continue
+            except Exception as exc:
+                self.errors.report(exc, f"running the staff command {request.cmd}", now)
+                pending.resolve(error(f"{type(exc).__name__}: {exc}", request))
+                continue
+            if callable(result):
+                self._deferred.append((pending, result))
+            else:
+                pending.resolve(ok(result, request))
+
+    def execute(self, request: Request, now: float, wall: float) -> dict[str, object]:
+        """Run one command now and return its reply (main thread only)."""
+        try:
+            result = self._command(request, now, wall)
+            if callable(result):
+                for item in self.bus.drain():
+                    self._input(item, now, wall)
+                self._update_sleep(now, wall)
+                result = result()
+        except CommandError as exc:
+            return error(str(exc), request)
+        return ok(result, request)
+
+    def _answer_deferred(self) -> None:
+        """Reply to commands whose effect needed the bus drained first."""
+        deferred, self._deferred = self._deferred, []
+        for pending, finish in deferred:
+            try:
+                pending.resolve(ok(finish(), pending.request))
+            except Exception as exc:
+                pending.resolve(error(f"{type(exc).__name__}: {exc}", pending.request))
+
+    def _command(self, request: Request, now: float, wall: float) -> object:
+        """Do one staff command; return its result, or a function giving it later."""
+        cmd, arg = request.cmd, request.arg
+        if cmd not in COMMANDS:
+            raise CommandError(f"unknown command {cmd!r}")
+        if cmd == "status":
+            return self.status(now)
+        if cmd == "reload":
+            return self._reload(now, wall)
+        if cmd == "screenshot":
+            return self._screenshot(arg or "")
+        if cmd in ("sleep", "wake"):
+            (self.sleep.sleep if cmd == "sleep" else self.sleep.wake)(wall)
+            self._sleep_check = float("-inf")
+            return self._summary
+        if self.asleep:
+            reason = self.sleep.status(wall).reason
+            raise CommandError(f"the kiosk is asleep ({reason}); wake it first: kiosk ctl wake")
+        if cmd == "goto":
+            self.flow.go_to_chapter(self._chapter_index(arg or ""), now)
+            self._changed()
+            return self._summary()
+        if cmd == "lang":
+            code = (arg or "").strip().lower()
+            if code not in self.story.codes:
+                raise CommandError(
+                    f"no language {arg!r}; the story has: {', '.join(self.story.codes)}"
+                )
+            self.bus.put(InputEvent(Action.LANGUAGE, "staff", {"language": code}))
+            return self._summary
+        action = {"next": Action.NEXT, "back": Action.BACK, "dock": Action.DOCK}[cmd]
+        self.bus.put(InputEvent(action, "staff"))
+        return self._summary
+
+    def _summary(self) -> dict[str, object]:
+        """Where the exhibit is now: the reply to next, back, goto, dock, lang, sleep, wake."""
+        page = self.flow.state.page
+        if self.asleep:
+            return {"screen": "sleep", "reason": self.sleep.status(self.wall_clock()).reason}
+        return {
+            "screen": page.screen.value,
+            "chapter": page.chapter + 1 if page.screen is Screen.CHAPTER else None,
+            "language": page.language,
+        }
+
+    def _chapter_index(self, arg: str) -> int:
+        """``3`` or a chapter id → a 0-based index; refuse anything else precisely."""
+        text = arg.strip()
+        count = self.story.chapter_count
+        if text.isdigit():
+            number = int(text)
+            if not 1 <= number <= count:
+                raise CommandError(f"chapter {number} does not exist (1–{count})")
+            return number - 1
+        chapters = self.story.language(self.flow.language).chapters
+        for index, chapter in enumerate(chapters):
+            if chapter.id == text:
+                return index
+        ids = ", ".join(c.id for c in chapters)
+        raise CommandError(f"no chapter {text!r}: give a number 1–{count} or an id ({ids})")
+
+    def _reload(self, now: float, wall: float) -> dict[str, object]:
+        """Re-read config and story; on any problem keep everything as it is."""
+        if self.reloader is None:
+            raise CommandError("reload is not available in this kiosk (no config to reload)")
+        config, story = self.reloader()  # raises CommandError with every problem
+        old_config, page = self.config, self.flow.state.page
+        restart = [
+            name for name in RESTART_FIELDS if getattr(old_config, name) != getattr(config, name)
+        ]
+        flow = self._make_flow(story, config, now)
+        if page.language in story.codes:
+            select_language(flow, page.language, now)
+        if page.screen is Screen.CHAPTER and page.chapter < story.chapter_count:
+            flow.go_to_chapter(page.chapter, now)
+        fonts = self.ctx.fonts
+        if config.font_dir != old_config.font_dir:
+            fonts = FontBook(find_fonts([config.font_dir]))
+        self._snapshot = self.screen.copy()
+        self.config, self.story, self.flow = config, story, flow
+        sound = self.ctx.sound
+        if sound is not None:
+            sound.configure(config.volume, config.mute)
+        self.ctx = SceneContext(
+            size=self.screen.get_size(),
+            story=story,
+            fonts=fonts,
+            illustrate=self.ctx.illustrate,
+            sound=sound,
+        )
+        self.renderer = Renderer(self.ctx)
+        self._warm_up = self.renderer.warm_up(self.flow.language)
+        self.sleep.configure(config.hours, config.wake_seconds)
+        self._sleep_check = float("-inf")
+        self._dirty = True
+        self._update_sleep(now, wall)
+        self._publish()
+        log.info(
+            "reloaded config %s and the story in %s%s",
+            config.source,
+            config.content_dir,
+            f" (restart needed for: {', '.join(restart)})" if restart else "",
+        )
+        return {
+            "config": config.source,
+            "story": str(config.content_dir),
+            "languages": list(story.codes),
+            "chapters": story.chapter_count,
+            "restart_needed": restart,
+        }
+
+    def screenshot_path(self, name: str) -> Path:
+        """Where ``screenshot NAME`` writes: absolute as given, relative under the data dir.
+
+        A relative name may not climb out of ``<data_dir>/screenshots``; the file
+        must end in ``.png``.
+        """
+        path = PurePath(name.strip())
+        if not path.name or path.suffix.lower() != ".png":
+            raise CommandError(f"give a file name ending in .png, got {name!r}")
+        if path.is_absolute():
+            return Path(path)
+        if ".." in path.parts:
+            raise CommandError(f"a relative file name may not contain '..', got {name!r}")
+        return self.config.data_dir / "screenshots" / path
+
+    def _screenshot(self, name: str) -> dict[str, object]:
+        """Save what is on screen now as a PNG (written whole, then renamed into place)."""
+        path = self.screenshot_path(name)
+        under_data_dir = not PurePath(name.strip()).is_absolute()
+        path = path.absolute()
+        try:
+            if under_data_dir:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.stem}.partial.png")
+            pygame.image.save(self.screen, str(partial))
+            os.chmod(partial, 0o640)
+            os.replace(partial, path)
+        except (OSError, pygame.error) as exc:
+            raise CommandError(f"cannot write {path}: {exc}") from None
+        return {"file": str(path), "size": list(self.screen.get_size())}
 
     # -- helpers ----------------------------------------------------------------
 
@@ -270,13 +642,39 @@ class App:
         self._dirty = True
         self._publish()
 
+    def exhibit_state(self) -> ExhibitState:
+        """What the outputs and observers see: the flow's state, or "sleep"."""
+        if self.asleep:
+            return ExhibitState(
+                screen="sleep",
+                can_back=False,
+                can_next=False,
+                can_dock=False,
+                language=self.flow.default_language,
+            )
+        return self.flow.exhibit_state()
+
     def _publish(self) -> None:
-        state = self.flow.exhibit_state()
+        state = self.exhibit_state()
         for output in self.outputs:
             try:
                 output(state)
             except Exception as exc:
                 self.errors.report(exc, "updating the button lights", self.clock())
+        wall = self.wall_clock()
+        for observer in self.observers:
+            try:
+                observer.on_state(state, wall)
+            except Exception as exc:
+                name = type(observer).__name__
+                self.errors.report(exc, f"telling {name} the screen changed", self.clock())
+        self.notifier.status(self._status_line())
+
+    def _status_line(self) -> str:
+        """One line for ``systemctl status``."""
+        if self.asleep:
+            return f"asleep ({self.sleep.status(self.wall_clock()).reason})"
+        return f"showing the {self._describe()}"
 
     def _prepare_neighbours(self) -> None:
         """While a visitor reads, draw the pages either side so turning is instant."""
@@ -307,16 +705,25 @@ class App:
         """What staff see: version, screen, language, uptime, errors."""
         now = self.clock() if now is None else now
         page = self.flow.state.page
+        wall = self.wall_clock()
+        sleep = self.sleep.status(wall)
         status: dict[str, object] = {
             "version": __version__,
             "uptime_s": round(now - self.started, 1),
-            "screen": page.screen.value,
+            "screen": "sleep" if self.asleep else page.screen.value,
             "chapter": page.chapter + 1 if page.screen is Screen.CHAPTER else None,
             "language": page.language,
             "frame_rate": round(self.frame_rate(), 1),
             "config": self.config.source,
             "chord_seconds": self.config.chord_seconds,
             "errors": [{"message": e.message, "count": e.count} for e in self.errors.recent()],
+            "sleep": {
+                "asleep": self.asleep,
+                "reason": sleep.reason,
+                "open": sleep.open,
+                "until": _local_time(sleep.until),
+            },
+            "pid": os.getpid(),
         }
         for name, source in self.status_sources.items():
             try:
@@ -324,3 +731,18 @@ class App:
             except Exception as exc:
                 status[name] = {"error": f"{type(exc).__name__}: {exc}"}
         return status
+
+
+def select_language(flow: Flow, code: str, now: float) -> None:
+    """Switch ``flow`` to language ``code`` as the Language button would (staff ``lang``)."""
+    for _ in flow.languages:
+        if flow.language == code:
+            return
+        flow.handle(Action.LANGUAGE, now)
+
+
+def _local_time(wall: float | None) -> str | None:
+    """A Unix time as local ISO time (minutes), for status."""
+    if wall is None:
+        return None
+    return dt.datetime.fromtimestamp(wall).astimezone().isoformat(timespec="minutes")

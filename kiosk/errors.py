@@ -53,7 +53,10 @@ class ErrorReporter:
         old = self._entries.get(sig)
         if old is None:
             self._entries[sig] = ErrorEntry(sig, message, 1, now, now)
-            self.log.error("%s; the exhibit went back to the attract loop", message, exc_info=exc)
+            outcome = (
+                "the exhibit went back to the attract loop" if recovered else "the exhibit runs on"
+            )
+            self.log.error("%s; %s", message, outcome, exc_info=exc)
         else:
             self._entries[sig] = ErrorEntry(sig, message, old.count + 1, old.first_seen, now)
             if now - self._last_summary.get(sig, old.first_seen) >= 60.0:
