@@ -33,7 +33,9 @@ def open_display(size: tuple[int, int] | None, *, fullscreen: bool) -> pygame.Su
     pygame.display.init()
     pygame.font.init()
     flags = 0
-    if fullscreen:
+    # SDL's dummy driver (headless runs, tests, benchmarks) has one fixed
+    # "full screen" mode, 1024x768; a plain surface keeps the configured size.
+    if fullscreen and pygame.display.get_driver() != "dummy":
         flags |= pygame.FULLSCREEN
         if size is None:
             info = pygame.display.Info()
