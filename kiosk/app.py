@@ -523,9 +523,23 @@ class App:
                 )
             self.bus.put(InputEvent(Action.LANGUAGE, "staff", {"language": code}))
             return self._summary
+        if cmd == "dock" and not (
+            self.flow.can_dock() or self.flow.state.page.screen is Screen.DOCKING
+        ):
+            raise CommandError(self._dock_refusal())
         action = {"next": Action.NEXT, "back": Action.BACK, "dock": Action.DOCK}[cmd]
         self.bus.put(InputEvent(action, "staff"))
         return self._summary
+
+    def _dock_refusal(self) -> str:
+        """Why Dock does nothing here, and where it does."""
+        where = ["the attract loop"]
+        if self.flow.dock_chapter is not None:
+            where.append(f"chapter {self.flow.dock_chapter + 1}")
+        hint = (
+            f"kiosk ctl goto {self.flow.dock_chapter + 1}" if len(where) > 1 else "kiosk ctl back"
+        )
+        return f"Dock works only on {' and '.join(where)}, as for visitors; try: {hint}"
 
     def _summary(self) -> dict[str, object]:
         """Where the exhibit is now: the reply to next, back, goto, dock, lang, sleep, wake."""

@@ -161,11 +161,23 @@ def test_staff_presses_travel_the_bus_as_staff_input(kiosk):
 
     kiosk.app.observers.append(Watcher())
     kiosk.ctl("next")
-    kiosk.ctl("dock")
+    kiosk.ctl("back")
+    kiosk.ctl("dock")  # from the attract loop, as a visitor could
     assert [(e.action, e.source) for e in seen] == [
         (Action.NEXT, "staff"),
+        (Action.BACK, "staff"),
         (Action.DOCK, "staff"),
     ]
+
+
+def test_dock_where_visitors_cannot_is_refused_with_the_way_there(kiosk):
+    kiosk.ctl("goto", "1")
+    code, out, err = kiosk.ctl("dock")
+    assert (code, out) == (1, "")
+    dock = kiosk.app.story.dock_chapter + 1
+    assert f"Dock works only on the attract loop and chapter {dock}" in err
+    assert f"kiosk ctl goto {dock}" in err
+    assert kiosk.app.flow.state.page.screen is Screen.CHAPTER
 
 
 def test_goto_refuses_what_does_not_exist(kiosk):
