@@ -10,7 +10,7 @@ from kiosk.display import open_display
 
 @pytest.mark.parametrize("size", [(800, 480), (1920, 1080)])
 def test_full_screen_under_the_dummy_driver_keeps_the_configured_size(pygame_ready, size):
-    assert pygame.display.get_driver() == "dummy"
     screen = open_display(size, fullscreen=True)
+    assert pygame.display.get_driver() == "dummy"
     assert screen.get_size() == size
     assert not pygame.mouse.get_visible()
