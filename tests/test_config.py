@@ -529,4 +529,5 @@ def test_the_examples_commented_settings_are_valid_too(tmp_path):
     assert problems == []
     assert config.hours is not None and config.hours.weekly[0] == ()  # Monday closed
     assert config.hours.weekly[3] == ((600, 1020), (1080, 1260))
-    assert config.display_off_command == "vcgencmd display_power 0"
+    # The first of the example's display commands (HDMI-CEC) wins; vcgencmd is the legacy one.
+    assert config.display_off_command.startswith("cec-ctl ")

@@ -80,7 +80,8 @@ GROUP = (
 )
 SHADOW = "root:*:20000:0:99999:7:::\ndaemon:*:20000:0:99999:7:::\npi:*:20000:0:99999:7:::\n"
 GSHADOW = "root:*::\nadm:*::\nshadow:*::\nsudo:*::pi\ngpio:!::pi\npi:!::\n"
-RUNTIME = ("python3-pygame", "python3-serial", "python3-gpiozero", "python3-lgpio")
+# Raspberry Pi OS Lite ships v4l-utils (cec-ctl); the rest comes from the bundle.
+RUNTIME = ("python3-pygame", "python3-serial", "python3-gpiozero", "python3-lgpio", "v4l-utils")
 DPKG_STATUS = "".join(
     f"Package: {name}\nStatus: install ok installed\nArchitecture: arm64\nVersion: 1.0\n\n"
     for name in ("base-files", "python3", *RUNTIME, "fonts-dejavu-core")

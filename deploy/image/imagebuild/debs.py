@@ -31,6 +31,7 @@ RUNTIME_PACKAGES = (
     "python3-lgpio",
     "fonts-dejavu-core",
     "overlayroot",
+    "v4l-utils",  # cec-ctl: HDMI display power off/on outside opening hours
 )
 ARCHITECTURES = ("arm64", "all")
 
