@@ -34,10 +34,19 @@ import pygame
 from kiosk import __version__
 from kiosk.config import Config
 from kiosk.content import Story
-from kiosk.control import COMMANDS, CommandError, CommandQueue, Pending, Request, error, ok
+from kiosk.control import (
+    COMMANDS,
+    CommandError,
+    CommandQueue,
+    Pending,
+    Request,
+    error,
+    ok,
+    where,
+)
 from kiosk.errors import ErrorReporter
 from kiosk.events import Action, EventBus, ExhibitObserver, ExhibitState, InputEvent
-from kiosk.flow import Flow, Page, Screen, Timings
+from kiosk.flow import Flow, FlowState, Page, Screen, Timings
 from kiosk.keyboard import QUIT_KEYS, action_for
 from kiosk.power import DisplayPower
 from kiosk.render import palette
@@ -61,6 +70,8 @@ OVERLAY_REFRESH = 1.0
 SLEEP_WAIT = 1.0
 #: The sleep state is re-checked at least this often, in case the wall clock jumps.
 SLEEP_RECHECK = 60.0
+#: Frames older than this (seconds) no longer count in the frame rate.
+FPS_WINDOW = 2.0
 #: Settings that only take effect when the kiosk restarts.
 RESTART_FIELDS = (
     "size",
@@ -110,6 +121,7 @@ class App:
         observers: Sequence[ExhibitObserver] = (),
         notifier: Notifier | None = None,
         reloader: Reloader | None = None,
+        problems: Sequence[str] = (),
     ) -> None:
         self.screen = screen
         self.story = story
@@ -121,6 +133,9 @@ class App:
         self.observers = list(observers)
         self.notifier = notifier or Notifier({})
         self.reloader = reloader
+        #: Problems found in the config and story at start-up or the last reload
+        #: (``FILE:LINE: key: message``), shown in ``kiosk ctl status`` and the overlay.
+        self.problems = [*problems, *(str(p) for p in story.skipped)]
         self._nudge = threading.Event()
         self.commands = CommandQueue(self._wake)
         self.allow_quit = allow_quit
@@ -155,7 +170,7 @@ class App:
         self._sleep_drawn = False
         self._reload_requested = False
         self._deferred: list[tuple[Pending, Deferred]] = []
-        self.display_power = DisplayPower()
+        self.display_power = DisplayPower(clock=clock)
         self.bus.set_waker(self._wake)
         self._publish()
         self._update_sleep(now, wall_clock())
@@ -257,7 +272,10 @@ class App:
         now = self.clock()
         wall = self.wall_clock()
         events, self._pending = self._pending + pygame.event.get(), []
-        self._run_commands(now, wall)
+        try:
+            self._run_commands(now, wall)
+        except Exception as exc:  # each command handles its own; this is a last guard
+            self.errors.report(exc, "running staff commands", now)
         try:
             for event in events:
                 self.on_pygame_event(event)
@@ -321,8 +339,7 @@ class App:
         pygame.display.flip()
         self.frames += 1
         self._fps_window.append(now)
-        if len(self._fps_window) > 60:
-            del self._fps_window[0]
+        self._forget_old_frames(now)
         if not self.notifier.ready_sent:
             self.notifier.ready(self._status_line())
 
@@ -448,7 +465,11 @@ class App:
         """Run the staff commands waiting in the queue (on this, the main, thread)."""
         if self._reload_requested:
             self._reload_requested = False
-            reply = self.execute(Request("reload"), now, wall)
+            try:
+                reply = self.execute(Request("reload"), now, wall)
+            except Exception as exc:  # execute already reports; never crash on SIGHUP
+                self.errors.report(exc, "reloading on SIGHUP", now)
+                reply = error(f"{type(exc).__name__}: {exc}")
             if reply["ok"]:
                 log.info("reloaded on SIGHUP: %s", reply["result"])
             else:
@@ -482,6 +503,9 @@ class App:
                 result = result()
         except CommandError as exc:
             return error(str(exc), request)
+        except Exception as exc:
+            self.errors.report(exc, f"running the staff command {request.cmd}", now)
+            return error(f"{type(exc).__name__}: {exc}", request)
         return ok(result, request)
 
     def _answer_deferred(self) -> None:
@@ -501,7 +525,16 @@ class App:
         if cmd == "status":
             return self.status(now)
         if cmd == "reload":
-            return self._reload(now, wall)
+            try:
+                return self._reload(now, wall)
+            except CommandError:
+                raise
+            except Exception as exc:
+                self.errors.report(exc, "reloading the config and story", now)
+                raise CommandError(
+                    f"nothing reloaded: {type(exc).__name__}: {exc} (the exhibit shows what "
+                    "it showed before; details in journalctl -u kiosk)"
+                ) from None
         if cmd == "screenshot":
             return self._screenshot(arg or "")
         if cmd in ("sleep", "wake"):
@@ -569,39 +602,52 @@ class App:
         raise CommandError(f"no chapter {text!r}: give a number 1–{count} or an id ({ids})")
 
     def _reload(self, now: float, wall: float) -> dict[str, object]:
-        """Re-read config and story; on any problem keep everything as it is."""
+        """Re-read config and story; on any problem keep everything as it is.
+
+        Everything new (flow, fonts, scenes) is built first and only then swapped
+        in, so a failure part-way leaves the old config and story showing.
+        """
         if self.reloader is None:
             raise CommandError("reload is not available in this kiosk (no config to reload)")
         config, story = self.reloader()  # raises CommandError with every problem
-        old_config, page = self.config, self.flow.state.page
+        old_config, state = self.config, self.flow.state
         restart = [
             name for name in RESTART_FIELDS if getattr(old_config, name) != getattr(config, name)
         ]
         flow = self._make_flow(story, config, now)
-        if page.language in story.codes:
-            select_language(flow, page.language, now)
-        if page.screen is Screen.CHAPTER and page.chapter < story.chapter_count:
-            flow.go_to_chapter(page.chapter, now)
+        keep_place(flow, state, story, now)
         fonts = self.ctx.fonts
         if config.font_dir != old_config.font_dir:
             fonts = FontBook(find_fonts([config.font_dir]))
-        self._snapshot = self.screen.copy()
-        self.config, self.story, self.flow = config, story, flow
         sound = self.ctx.sound
-        if sound is not None:
-            sound.configure(config.volume, config.mute)
-        self.ctx = SceneContext(
+        ctx = SceneContext(
             size=self.screen.get_size(),
             story=story,
             fonts=fonts,
             illustrate=self.ctx.illustrate,
             sound=sound,
         )
-        self.renderer = Renderer(self.ctx)
-        self._warm_up = self.renderer.warm_up(self.flow.language)
+        renderer = Renderer(ctx)
+        warm_up = renderer.warm_up(flow.language)
+        snapshot = self.screen.copy()
+        # -- nothing above changed the running exhibit; swap everything in at once --
+        self.config, self.story, self.flow = config, story, flow
+        self.ctx, self.renderer, self._warm_up = ctx, renderer, warm_up
+        self._snapshot = snapshot
+        self.problems = [str(p) for p in story.skipped]
         self.sleep.configure(config.hours, config.wake_seconds)
         self._sleep_check = float("-inf")
         self._dirty = True
+        if sound is not None:
+            sound.configure(config.volume, config.mute)
+        for observer in self.observers:
+            on_config = getattr(observer, "on_config", None)
+            if callable(on_config):
+                try:
+                    on_config(config)
+                except Exception as exc:
+                    name = type(observer).__name__
+                    self.errors.report(exc, f"telling {name} of the new config", now)
         self._update_sleep(now, wall)
         self._publish()
         log.info(
@@ -619,28 +665,36 @@ class App:
         }
 
     def screenshot_path(self, name: str) -> Path:
-        """Where ``screenshot NAME`` writes: absolute as given, relative under the data dir.
+        """Where ``screenshot NAME`` writes: a relative name under ``<data_dir>/screenshots``.
 
-        A relative name may not climb out of ``<data_dir>/screenshots``; the file
-        must end in ``.png``.
+        An absolute path is accepted only inside the data dir: under systemd the
+        service's /tmp and /home are private (PrivateTmp, ProtectHome), so a file
+        written there would never be seen by staff.  A relative name may not climb
+        out of ``<data_dir>/screenshots``; the file must end in ``.png``.
         """
         path = PurePath(name.strip())
         if not path.name or path.suffix.lower() != ".png":
             raise CommandError(f"give a file name ending in .png, got {name!r}")
+        shots = Path(self.config.data_dir).absolute() / "screenshots"
         if path.is_absolute():
-            return Path(path)
+            inside = Path(os.path.normpath(path))
+            data_dir = Path(os.path.normpath(Path(self.config.data_dir).absolute()))
+            if not inside.is_relative_to(data_dir):
+                raise CommandError(
+                    f"screenshots are saved under {shots} (other folders are private to the "
+                    f"kiosk service, so staff would never see the file): give a name such as "
+                    f"{path.name}, got {name!r}"
+                )
+            return inside
         if ".." in path.parts:
             raise CommandError(f"a relative file name may not contain '..', got {name!r}")
-        return self.config.data_dir / "screenshots" / path
+        return shots / path
 
     def _screenshot(self, name: str) -> dict[str, object]:
         """Save what is on screen now as a PNG (written whole, then renamed into place)."""
         path = self.screenshot_path(name)
-        under_data_dir = not PurePath(name.strip()).is_absolute()
-        path = path.absolute()
         try:
-            if under_data_dir:
-                path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f".{path.stem}.partial.png")
             pygame.image.save(self.screen, str(partial))
             os.chmod(partial, 0o640)
@@ -685,10 +739,8 @@ class App:
         self.notifier.status(self._status_line())
 
     def _status_line(self) -> str:
-        """One line for ``systemctl status``."""
-        if self.asleep:
-            return f"asleep ({self.sleep.status(self.wall_clock()).reason})"
-        return f"showing the {self._describe()}"
+        """One line for ``systemctl status``, as ``kiosk ctl`` words it."""
+        return where(self._summary())
 
     def _prepare_neighbours(self) -> None:
         """While a visitor reads, draw the pages either side so turning is instant."""
@@ -708,8 +760,16 @@ class App:
             return f"chapter {page.chapter + 1} ({page.language})"
         return f"{page.screen.value} screen ({page.language})"
 
-    def frame_rate(self) -> float:
-        """Frames per second over the last frames drawn (0 on a static page)."""
+    def _forget_old_frames(self, now: float) -> None:
+        window = self._fps_window
+        cut = 0
+        while cut < len(window) and window[cut] < now - FPS_WINDOW:
+            cut += 1
+        del window[:cut]
+
+    def frame_rate(self, now: float | None = None) -> float:
+        """Frames per second over the last :data:`FPS_WINDOW` seconds (0 on a static page)."""
+        self._forget_old_frames(self.clock() if now is None else now)
         window = self._fps_window
         if len(window) < 2 or window[-1] == window[0]:
             return 0.0
@@ -727,10 +787,11 @@ class App:
             "screen": "sleep" if self.asleep else page.screen.value,
             "chapter": page.chapter + 1 if page.screen is Screen.CHAPTER else None,
             "language": page.language,
-            "frame_rate": round(self.frame_rate(), 1),
+            "frame_rate": round(self.frame_rate(now), 1),
             "config": self.config.source,
             "chord_seconds": self.config.chord_seconds,
             "errors": [{"message": e.message, "count": e.count} for e in self.errors.recent()],
+            "problems": list(self.problems),
             "sleep": {
                 "asleep": self.asleep,
                 "reason": sleep.reason,
@@ -745,6 +806,19 @@ class App:
             except Exception as exc:
                 status[name] = {"error": f"{type(exc).__name__}: {exc}"}
         return status
+
+
+def keep_place(flow: Flow, state: FlowState, story: Story, now: float) -> None:
+    """After a reload, show on the new ``flow`` what the visitor saw: their language,
+    their chapter, or the credits (a docking under way restarts at the attract loop)."""
+    page = state.page
+    if page.language in story.codes:
+        select_language(flow, page.language, now)
+    if page.screen is Screen.CHAPTER and page.chapter < story.chapter_count:
+        flow.go_to_chapter(page.chapter, now)
+    elif page.screen is Screen.CREDITS:
+        flow.go_to_chapter(story.chapter_count - 1, now)
+        flow.handle(Action.NEXT, now)  # Next on the last chapter: the credits
 
 
 def select_language(flow: Flow, code: str, now: float) -> None:

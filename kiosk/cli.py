@@ -53,11 +53,13 @@ def known_illustrations() -> set[str]:
     return set(ILLUSTRATIONS)
 
 
-def load_content(config: Config) -> Story:
+def load_content(config: Config, problems: list[str] | None = None) -> Story:
     """The story from the configured folder; the bundled one if that is broken.
 
     A broken edit is logged with every problem (file, line, key) and the
-    exhibit runs on the bundled text rather than going dark.
+    exhibit runs on the bundled text rather than going dark.  The problems,
+    and that the bundled story is shown, are added to ``problems`` (for
+    ``kiosk ctl status``).
     """
     names = known_illustrations()
     try:
@@ -71,18 +73,31 @@ def load_content(config: Config) -> Story:
             config.content_dir,
             exc,
         )
+        if problems is not None:
+            problems.extend(str(p) for p in exc.problems)
+            problems.append(
+                f"{config.content_dir}: story: the problems above keep these story files off "
+                f"the screen; the bundled story in {bundled} is shown instead (fix them, "
+                "then: kiosk ctl reload)"
+            )
         return load_story(bundled, names)
 
 
-def _config(args: argparse.Namespace) -> Config:
+def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Config:
+    """The config for ``args`` (and the overrides on the command line).
+
+    Its problems are logged and, when ``problems`` is given, added to it.
+    """
     path = config_path(getattr(args, "config", None))
     # The exhibit itself keeps a copy of every config that loads cleanly, and
     # starts on that copy when the file no longer parses.
-    config, problems = load_startup_config(path, save=getattr(args, "command", None) == "run")
-    for problem in problems:
+    config, found = load_startup_config(path, save=getattr(args, "command", None) == "run")
+    for problem in found:
         log.error("config: %s", problem)
-    if problems:
+    if found:
         log.error("config problems above were skipped; the other settings are in use")
+    if problems is not None:
+        problems.extend(str(p) for p in found)
     changes: dict[str, object] = {}
     if getattr(args, "idle_timeout", None):
         changes["idle_timeout"] = args.idle_timeout
@@ -143,6 +158,7 @@ def _run_app(
     fullscreen: bool,
     demo: bool,
     reloader: Callable[[], tuple[Config, Story]] | None = None,
+    problems: list[str] | None = None,
 ) -> int:
     import pygame
 
@@ -160,7 +176,8 @@ def _run_app(
         )
     else:
         stats = StatsRecorder.from_config(config)
-    story = load_content(config)
+    problems = list(problems or [])
+    story = load_content(config, problems)
     bus = EventBus()
     wiring = demo_hardware(bus) if demo else exhibit_hardware(config, bus)
     with wiring as parts:
@@ -177,6 +194,7 @@ def _run_app(
             observers=[stats],
             notifier=notifier,
             reloader=reloader,
+            problems=problems,
         )
         control = _start_control(config, app.commands, demo=demo)
 
@@ -210,24 +228,52 @@ def cmd_demo(args: argparse.Namespace) -> int:
             flush=True,
         )
         return _render(_config(args), out, [args.size or (1280, 720)], None)
-    config = _config(args)
+    problems: list[str] = []
+    config = _config(args, problems)
     print(
         "Keys: → Next, ← Back, Enter/Space Dock, H handshake, L language, F12 staff, Esc quit",
         flush=True,
     )
-    return _run_app(config, fullscreen=False, demo=True, reloader=_reloader(args))
+    return _run_app(
+        config, fullscreen=False, demo=True, reloader=_reloader(args), problems=problems
+    )
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The exhibit itself: full screen, hardware from the config."""
-    config = _config(args)
-    return _run_app(config, fullscreen=not args.windowed, demo=False, reloader=_reloader(args))
+    problems: list[str] = []
+    config = _config(args, problems)
+    return _run_app(
+        config,
+        fullscreen=not args.windowed,
+        demo=False,
+        reloader=_reloader(args),
+        problems=problems,
+    )
+
+
+#: ``kiosk ctl``'s exit statuses (2 is argparse's, for a mistyped command line).
+CTL_EXIT_CODES = {
+    0: "done",
+    1: "refused (the reason is printed)",
+    2: "mistyped command or argument (usage is printed)",
+    3: "kiosk not reachable (not running, no permission, or stuck)",
+}
 
 
 def cmd_ctl(args: argparse.Namespace) -> int:
-    """Send one command to the running kiosk: 0 done, 1 refused, 3 kiosk unreachable."""
-    from kiosk.control import Unreachable, format_result, send_command
+    """Send one command to the running kiosk; see :data:`CTL_EXIT_CODES`.
 
+    ``help`` is answered here, so it works while the kiosk is down.
+    """
+    from kiosk.control import Unreachable, format_result, help_text, ok, send_command
+
+    if args.ctl_command == "help":
+        if args.json:
+            print(json.dumps(ok(help_text()), ensure_ascii=False, indent=2))
+        else:
+            print(format_result("help", help_text()))
+        return 0
     config, _ = load_config(config_path(args.config))
     path = Path(args.socket) if args.socket else config.control_socket
     try:
@@ -369,14 +415,16 @@ def cmd_content_check(args: argparse.Namespace) -> int:
 
     Every problem is printed as FILE:LINE: key: message, grouped by language.
     """
-    from kiosk.content import LANGUAGE_ORDER, glyph_problems, load_language
+    from kiosk.content import LANGUAGE_ORDER, glyph_problems, language_files, load_language
 
     config = _config(args)
     if args.dir:
         config = replace(config, content_dir=Path(args.dir))
     directory = config.content_dir
     names = known_illustrations()
-    paths = sorted(directory.glob("*.toml"))
+    paths, skipped = language_files(directory)
+    for problem in skipped:
+        print(problem)
     rank = {code: i for i, code in enumerate(LANGUAGE_ORDER)}
     paths.sort(key=lambda p: (rank.get(p.stem, 99), p.stem))
     if not any(p.stem == "en" for p in paths):
@@ -426,6 +474,8 @@ def cmd_content_check(args: argparse.Namespace) -> int:
         f"Checked {len(problems)} language(s) against en.toml, the fonts' character maps "
         f"and every screen at {sizes}: {_count(total)}."
     )
+    if skipped:
+        print(f"Skipped {len(skipped)} file(s) that are not language files (listed above).")
     return 1 if total else 0
 
 
@@ -548,13 +598,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.set_defaults(func=cmd_stats)
 
-    from kiosk.control import COMMANDS
+    from kiosk.control import CLIENT_TIMEOUT, COMMANDS
 
+    codes = ", ".join(f"{code} {text}" for code, text in CTL_EXIT_CODES.items())
     ctl = sub.add_parser(
         "ctl",
         help="control the running kiosk: status, next, reload, screenshot… (kiosk ctl help)",
         description="Send one command to the running kiosk over its control socket. "
-        "Exit status: 0 done, 1 refused (the reason is printed), 3 kiosk not reachable.",
+        f"Exit status: {codes}.",
     )
     ctl.add_argument(
         "ctl_command", metavar="COMMAND", choices=list(COMMANDS), help=", ".join(COMMANDS)
@@ -567,7 +618,12 @@ def build_parser() -> argparse.ArgumentParser:
     ctl.add_argument(
         "--config", help="config file (default $KIOSK_CONFIG or /etc/kiosk/kiosk.toml)"
     )
-    ctl.add_argument("--timeout", type=_seconds, default=15.0, help="seconds to wait for a reply")
+    ctl.add_argument(
+        "--timeout",
+        type=_seconds,
+        default=CLIENT_TIMEOUT,
+        help=f"seconds to wait for a reply (default {CLIENT_TIMEOUT:g})",
+    )
     ctl.set_defaults(func=cmd_ctl)
 
     content = sub.add_parser("content", help="story files")

@@ -10,6 +10,7 @@ Pure: no pygame.  The set of known illustration names is passed in.
 
 from __future__ import annotations
 
+import logging
 import re
 import string
 import tomllib
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.tomlpos import Locator, error_line, suggest
+
+log = logging.getLogger(__name__)
 
 #: Keys of the ``[ui]`` table and the placeholders each may (must) use.
 UI_KEYS: dict[str, frozenset[str]] = {
@@ -66,6 +69,8 @@ MAX_CHAPTERS = 14
 #: A body a visitor can read standing; the loader refuses longer ones.
 MAX_BODY_WORDS = 90
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: A language file is named by its language code: ``en.toml``, ``nb.toml``, ``smj.toml``.
+_CODE_RE = re.compile(r"^[a-z]{2,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,9 @@ class Story:
 
     languages: Mapping[str, Language]
     codes: tuple[str, ...]
+    #: Files in the story folder that are not language files (e.g. a backup
+    #: ``nb-old.toml``), each as a problem saying it was skipped.
+    skipped: tuple[ContentProblem, ...] = ()
 
     @property
     def chapter_count(self) -> int:
@@ -390,16 +398,51 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
     )
 
 
+def language_files(directory: Path) -> tuple[list[Path], list[ContentProblem]]:
+    """The language files in ``directory`` and the other ``*.toml`` files, skipped.
+
+    A language file is named by its code, two or three lowercase letters
+    (``en.toml``, ``nb.toml``); whatever else ends in ``.toml`` (a backup such as
+    ``nb-old.toml``) would otherwise join the Language button, so it is skipped,
+    with a problem naming it.
+    """
+    languages: list[Path] = []
+    skipped: list[ContentProblem] = []
+    for path in sorted(Path(directory).glob("*.toml")):
+        if _CODE_RE.match(path.stem):
+            languages.append(path)
+        else:
+            skipped.append(
+                ContentProblem(
+                    path,
+                    None,
+                    "file",
+                    "skipped: not a language file (those are named by their language code, "
+                    "e.g. nb.toml); move a backup out of the story folder or rename it "
+                    "to end in .bak",
+                )
+            )
+    return languages, skipped
+
+
 def load_story(directory: Path, illustrations: Iterable[str], first: str = "en") -> Story:
-    """Load every ``*.toml`` language file in ``directory``.
+    """Load every language file (``<code>.toml``) in ``directory``.
 
     ``first`` (the reference language) must exist; the others must have the
     same chapters, with the same ids and illustrations, in the same order.
     ``Story.codes`` lists ``first``, then :data:`LANGUAGE_ORDER`, then the rest.
+    Other ``*.toml`` files are skipped with one warning (see :func:`language_files`).
     """
     directory = Path(directory)
     illustrations = set(illustrations)
-    paths = sorted(directory.glob("*.toml"))
+    paths, skipped = language_files(directory)
+    if skipped:
+        log.warning(
+            "story folder %s: skipped %d file(s) that are not language files:\n%s",
+            directory,
+            len(skipped),
+            "\n".join(str(p) for p in skipped),
+        )
     if not any(p.stem == first for p in paths):
         raise ContentError([ContentProblem(directory / f"{first}.toml", None, "file", "not found")])
     problems: list[ContentProblem] = []
@@ -430,7 +473,7 @@ def load_story(directory: Path, illustrations: Iterable[str], first: str = "en")
         raise ContentError(problems)
     rank = {code: i for i, code in enumerate(LANGUAGE_ORDER)}
     others = sorted((c for c in languages if c != first), key=lambda c: (rank.get(c, 99), c))
-    return Story(languages=languages, codes=(first, *others))
+    return Story(languages=languages, codes=(first, *others), skipped=tuple(skipped))
 
 
 @dataclass(frozen=True, slots=True)

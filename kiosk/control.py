@@ -46,6 +46,9 @@ MAX_LINE = 4096  # bytes in one request line, newline included
 MAX_CONNECTIONS = 4
 IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent (or take over one line)
 REPLY_TIMEOUT = 10.0  # seconds to wait for the main loop to run a command
+#: The longest the server takes to reply (:meth:`Pending.wait`: REPLY_TIMEOUT for the
+#: main loop to start a command, as long again for it to finish), plus a margin.
+CLIENT_TIMEOUT = 2 * REPLY_TIMEOUT + 5.0
 
 #: name → (argument it takes, or None; what it does).
 COMMANDS: dict[str, tuple[str | None, str]] = {
@@ -500,7 +503,7 @@ def send_command(
     arg: str | None = None,
     *,
     group: str = "kiosk-staff",
-    timeout: float = REPLY_TIMEOUT + 5.0,
+    timeout: float = CLIENT_TIMEOUT,
 ) -> dict[str, object]:
     """Send one command and return the reply object; raise :class:`Unreachable`."""
     request: dict[str, object] = {"cmd": cmd}
@@ -530,7 +533,8 @@ def send_command(
     return reply
 
 
-def _where(result: dict[str, object]) -> str:
+def where(result: dict[str, object]) -> str:
+    """Where the exhibit is, in words: "showing chapter 3 (en)", "asleep (closed)"."""
     screen = result.get("screen")
     if screen == "sleep":
         return f"asleep ({result.get('reason', '')})"
@@ -593,4 +597,4 @@ def format_result(cmd: str, result: object) -> str:
     if cmd == "screenshot":
         size = result.get("size") or ["?", "?"]
         return f"saved {result.get('file')} ({size[0]}×{size[1]})"
-    return _where(result)
+    return where(result)

@@ -61,6 +61,10 @@ class SessionTracker:
         self._input_since_state = False
         self._reached: set[str] = set()
 
+    def set_idle_timeout(self, seconds: float) -> None:
+        """Use a new idle timeout (the config was reloaded) from the next input on."""
+        self.idle_timeout = seconds
+
     def on_input(self, event: InputEvent, wall: float) -> list[Record]:
         """A visitor or staff input, before it is applied."""
         if event.source == "staff" or event.action not in PRESSES:

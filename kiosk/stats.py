@@ -195,6 +195,14 @@ class StatsRecorder:
         """Queue a change of screen, chapter or language."""
         self._put(("state", state, wall))
 
+    def on_config(self, config: Config) -> None:
+        """The config was reloaded: judge visits from now on by its idle timeout."""
+        self.set_idle_timeout(config.idle_timeout)
+
+    def set_idle_timeout(self, seconds: float) -> None:
+        """Use ``seconds`` as the idle timeout for the inputs that follow (queued in order)."""
+        self._put(("idle_timeout", seconds, 0.0))
+
     def _put(self, item: object) -> None:
         if not self.enabled:
             return
@@ -260,7 +268,9 @@ class StatsRecorder:
                 if isinstance(item, tuple):
                     kind, payload, wall = item
                     try:
-                        if kind == "input":
+                        if kind == "idle_timeout":
+                            self._tracker.set_idle_timeout(payload)
+                        elif kind == "input":
                             records += self._tracker.on_input(payload, wall)
                         else:
                             records += self._tracker.on_state(payload, wall)
@@ -340,6 +350,9 @@ class StatsRecorder:
                     log.error("statistics: moved the damaged %s to %s", self.path, aside)
             return
         self._ids.update(added)
+        for record in records:  # a visit that ended is never written to again
+            if record.kind == "end" and record.session is not None:
+                self._ids.pop(record.session, None)
         with self._lock:
             self._rows += len(records)
             self._state = "ok"

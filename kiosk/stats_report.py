@@ -80,7 +80,10 @@ class Report:
 def _connect_read_only(path: Path) -> sqlite3.Connection:
     if not path.is_file():
         raise FileNotFoundError(f"no statistics database at {path} (nothing recorded yet?)")
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0)
+    # isolation_level=None: transactions are begun and ended explicitly below.
+    return sqlite3.connect(
+        f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5.0, isolation_level=None
+    )
 
 
 def _midnight(day: dt.date, zone: ZoneInfo | None) -> float:
@@ -114,16 +117,20 @@ def daily_report(
 
     db = _connect_read_only(path)
     try:
-        with db:  # one read transaction: a consistent snapshot while the kiosk writes
-            sessions = db.execute(
-                "SELECT started, COALESCE(ended, (SELECT MAX(at) FROM events "
-                "WHERE events.session = sessions.id), started), language "
-                "FROM sessions WHERE started >= ? AND started < ?",
-                (low, high),
-            ).fetchall()
-            events = db.execute(
-                "SELECT at, kind, value FROM events WHERE at >= ? AND at < ?", (low, high)
-            ).fetchall()
+        # One read transaction, so both SELECTs see the same snapshot while the kiosk
+        # writes (WAL).  ``with db:`` would not begin one: Python's sqlite3 starts
+        # transactions only before writes.
+        db.execute("BEGIN DEFERRED")
+        sessions = db.execute(
+            "SELECT started, COALESCE(ended, (SELECT MAX(at) FROM events "
+            "WHERE events.session = sessions.id), started), language "
+            "FROM sessions WHERE started >= ? AND started < ?",
+            (low, high),
+        ).fetchall()
+        events = db.execute(
+            "SELECT at, kind, value FROM events WHERE at >= ? AND at < ?", (low, high)
+        ).fetchall()
+        db.execute("COMMIT")  # (on an error, closing the connection ends the transaction)
     finally:
         db.close()
     for started, ended, language in sessions:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
 import threading
 
 import pygame
@@ -14,6 +16,7 @@ from kiosk.events import Action, EventBus, ExhibitState, InputEvent
 from kiosk.flow import Screen
 from kiosk.scenes.attract import AttractScene
 from kiosk.scenes.chapter import ChapterScene
+from kiosk.sdnotify import Notifier
 
 SIZE = (800, 480)
 
@@ -246,3 +249,39 @@ def test_pictures_are_drawn_ahead_so_dock_never_waits(app, clock):
     attract = app.renderer.scenes[Screen.ATTRACT]
     assert len(attract._composites) == 5
     assert app._warm_up is None
+
+
+def test_a_still_page_reports_no_frame_rate(app, clock):
+    for _ in range(60):  # the attract loop animates at 30 frames a second
+        clock.advance(1 / 30)
+        app.step()
+    assert app.frame_rate() == pytest.approx(30, rel=0.05)
+    press(app, pygame.K_RIGHT)
+    settle(app, clock)  # a chapter: nothing moves, nothing is drawn
+    drawn = app.frames
+    for _ in range(10):
+        clock.advance(0.25)
+        app.step()
+    assert app.frames == drawn
+    assert app.frame_rate() == 0
+    assert app.status()["frame_rate"] == 0
+
+
+def test_systemd_status_reads_as_kiosk_ctl_says_it(screen, story, clock, tmp_path):
+    path = tmp_path / "notify.sock"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as systemd:
+        systemd.bind(str(path))
+        systemd.settimeout(2.0)
+        notifier = Notifier({"NOTIFY_SOCKET": str(path)}, clock=clock, pid=1)
+        app = App(screen, story, Config(), clock=clock, notifier=notifier)
+        app.step()
+        for _ in range(3):
+            press(app, pygame.K_RIGHT)
+        messages = []
+        systemd.setblocking(False)
+        with contextlib.suppress(BlockingIOError):
+            while True:
+                messages.append(systemd.recv(4096).decode())
+    statuses = [line for m in messages for line in m.splitlines() if line.startswith("STATUS=")]
+    assert statuses[0] == "STATUS=showing the attract screen (en)"
+    assert statuses[-1] == "STATUS=showing chapter 3 (en)"

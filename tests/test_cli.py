@@ -88,3 +88,13 @@ def test_selftest_uses_the_sites_wiring_and_port(tmp_path):
     assert seen["gpio"].buttons.next == 16 and seen["gpio"].buttons.back == 5
     assert seen["sensor"].port == "/dev/ttyACM7"
     assert not seen["gpio"].enabled and not seen["sensor"].enabled
+
+
+def test_content_check_names_files_it_skips(tmp_path, capsys):
+    shutil.copy(STORY_DIR / "en.toml", tmp_path / "en.toml")
+    shutil.copy(STORY_DIR / "nb.toml", tmp_path / "nb-old.toml")
+    assert main(["content", "check", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{tmp_path / 'nb-old.toml'}: file: skipped: not a language file" in out
+    assert "Skipped 1 file(s) that are not language files" in out
+    assert "nb:" not in out  # the backup is not checked as a language

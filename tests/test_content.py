@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import shutil
 from pathlib import Path
@@ -152,3 +153,31 @@ def test_not_utf8_is_reported(tmp_path, illustration_names):
     path.write_bytes(b"\xff\xfe title")
     [message] = problems(path, illustration_names)
     assert "is not UTF-8 text" in message
+
+
+def test_a_backup_in_the_story_folder_is_skipped_with_one_warning(
+    tmp_path, en_text, illustration_names, caplog
+):
+    shutil.copy(EN, tmp_path / "en.toml")
+    nb = en_text.replace('language = "en"', 'language = "nb"')
+    write(tmp_path, nb, "nb.toml")
+    write(tmp_path, nb, "nb-old.toml")  # staff's backup of the Norwegian text
+    write(tmp_path, en_text, "EN.toml")
+    with caplog.at_level(logging.WARNING):
+        story = load_story(tmp_path, illustration_names)
+    assert story.codes == ("en", "nb")
+    assert [str(p) for p in story.skipped] == [
+        f"{tmp_path / name}: file: skipped: not a language file (those are named by their "
+        "language code, e.g. nb.toml); move a backup out of the story folder or rename it "
+        "to end in .bak"
+        for name in ("EN.toml", "nb-old.toml")
+    ]
+    [warning] = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert str(tmp_path / "nb-old.toml") in warning and str(tmp_path / "EN.toml") in warning
+
+
+def test_a_language_file_must_say_its_own_language(tmp_path, en_text, illustration_names):
+    shutil.copy(EN, tmp_path / "en.toml")
+    write(tmp_path, en_text, "nb.toml")  # a copy of en.toml not yet translated
+    with pytest.raises(ContentError, match=r'nb\.toml:\d+: meta\.language: is "en"'):
+        load_story(tmp_path, illustration_names)

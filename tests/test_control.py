@@ -11,8 +11,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import grp
+import inspect
 import json
+import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -32,6 +35,7 @@ from kiosk.content import load_story
 from kiosk.control import (
     COMMANDS,
     MAX_LINE,
+    REPLY_TIMEOUT,
     CommandQueue,
     ControlServer,
     LineReader,
@@ -41,6 +45,7 @@ from kiosk.control import (
 )
 from kiosk.events import Action, InputEvent
 from kiosk.flow import Screen
+from kiosk.scenes.staff import status_lines
 from tests.conftest import STORY_DIR
 
 SIZE = (800, 480)
@@ -210,9 +215,20 @@ def test_screenshot_is_what_is_on_screen(kiosk, site):
     shot = pygame.image.load(path)
     assert shot.get_size() == SIZE
     assert pygame.image.tobytes(shot, "RGB") == pygame.image.tobytes(kiosk.app.screen, "RGB")
-    absolute = site / "absolute.png"
+    absolute = site / "data" / "shots" / "absolute.png"  # inside the data dir: allowed
     assert kiosk.json("screenshot", str(absolute))["result"]["file"] == str(absolute)
     assert absolute.exists()
+
+
+@pytest.mark.parametrize("where", ["/tmp", "site", "data/../elsewhere"])
+def test_screenshot_outside_the_data_dir_is_refused_with_where_they_go(kiosk, site, where):
+    """Under systemd (PrivateTmp, ProtectHome) staff would never see such a file."""
+    folder = {"/tmp": Path("/tmp"), "site": site}.get(where, site / where)
+    code, _, err = kiosk.ctl("screenshot", f"{folder}/shot.png")
+    assert code == 1
+    assert f"screenshots are saved under {site / 'data' / 'screenshots'}" in err
+    assert "give a name such as shot.png" in err
+    assert not (site / "shot.png").exists() and not (site / "elsewhere").exists()
 
 
 @pytest.mark.parametrize(
@@ -220,7 +236,7 @@ def test_screenshot_is_what_is_on_screen(kiosk, site):
     [
         ("shot.jpg", "give a file name ending in .png, got 'shot.jpg'"),
         ("../escape.png", "a relative file name may not contain '..', got '../escape.png'"),
-        ("/no/such/dir/shot.png", "cannot write /no/such/dir/shot.png"),
+        ("/no/such/dir/shot.png", "screenshots are saved under "),
     ],
 )
 def test_screenshot_refuses_bad_names(kiosk, name, message):
@@ -251,6 +267,12 @@ def test_sleep_blacks_out_and_wake_brings_the_exhibit_back(kiosk):
 def test_help_lists_every_command(kiosk):
     code, out, _ = kiosk.ctl("help")
     assert code == 0
+    assert [line.split()[0] for line in out.splitlines()] == list(COMMANDS)
+
+
+def test_help_works_while_the_kiosk_is_down(tmp_path, capsys):
+    assert cli.main(["ctl", "--socket", str(tmp_path / "none.sock"), "help"]) == 0
+    out = capsys.readouterr().out
     assert [line.split()[0] for line in out.splitlines()] == list(COMMANDS)
 
 
@@ -301,6 +323,109 @@ def test_reload_with_a_broken_config_is_refused(kiosk, site):
     assert f"nothing reloaded: the config has 1 problem(s):\n{config}:{number}: " in err
     assert "exhibit.idle_timout: unknown key" in err
     assert kiosk.app.config.idle_timeout == Config().idle_timeout
+
+
+def test_a_reload_that_fails_unexpectedly_changes_nothing_and_is_reported_once(kiosk, site, mocker):
+    kiosk.ctl("goto", "2")
+    kiosk.settle()
+    app = kiosk.app
+    before = kiosk.screenshot("before.png")
+    old = (app.config, app.story, app.flow, app.ctx, app.renderer)
+    en = site / "story" / "en.toml"
+    title = app.story.language("en").chapters[1].title
+    en.write_text(en.read_text().replace(title, "A new title"), encoding="utf-8")
+    mocker.patch("kiosk.app.Renderer", side_effect=MemoryError("no room for the scenes"))
+    for _ in range(2):
+        code, out, err = kiosk.ctl("reload")
+        assert (code, out) == (1, "")
+        assert err.startswith(
+            "kiosk ctl: reload refused: nothing reloaded: MemoryError: no room for the scenes"
+        )
+    assert all(
+        now is then
+        for now, then in zip(
+            old, (app.config, app.story, app.flow, app.ctx, app.renderer), strict=True
+        )
+    )
+    assert app.story.language("en").chapters[1].title == title
+    kiosk.settle()
+    assert kiosk.screenshot("after.png") == before
+    [entry] = app.errors.recent()
+    assert entry.count == 2 and "MemoryError" in entry.message
+
+
+def test_a_sighup_reload_that_fails_unexpectedly_never_stops_the_kiosk(kiosk, caplog):
+    app = kiosk.app
+    kiosk.ctl("goto", "3")
+
+    def broken():
+        raise OSError(5, "Input/output error")
+
+    app.reloader = broken
+    app.request_reload()
+    with caplog.at_level(logging.ERROR):
+        app.step()  # raised OSError before the fix
+    assert "reload on SIGHUP refused: nothing reloaded: OSError" in caplog.text
+    assert "Input/output error" in app.errors.recent()[0].message
+    kiosk.settle()
+    assert app.status()["chapter"] == 3
+
+
+def test_a_reload_keeps_a_visitor_on_the_credits(kiosk):
+    app = kiosk.app
+    kiosk.ctl("goto", str(app.story.chapter_count))
+    kiosk.ctl("lang", "nb")
+    kiosk.ctl("next")
+    kiosk.settle()
+    assert (app.flow.state.page.screen, app.flow.language) == (Screen.CREDITS, "nb")
+    assert kiosk.ctl("reload")[0] == 0
+    assert (app.flow.state.page.screen, app.flow.language) == (Screen.CREDITS, "nb")
+
+
+def test_status_lists_the_config_and_story_problems_found_at_start(site, clock, pygame_ready):
+    config_file = site / "kiosk.toml"
+    config_file.write_text(
+        config_file.read_text() + "[exhibit]\nidle_timout = 5\n", encoding="utf-8"
+    )
+    typo = len(config_file.read_text().splitlines())
+    en = site / "story" / "en.toml"
+    lines = en.read_text(encoding="utf-8").splitlines()
+    broken = next(i for i, line in enumerate(lines, 1) if line.startswith("title"))
+    lines[broken - 1] = "titel = 'a typo'"
+    en.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = argparse.Namespace(config=str(config_file))
+    problems: list[str] = []
+    config = cli._config(args, problems)
+    story = cli.load_content(config, problems)  # the bundled story, as at start-up
+    pygame.display.init()
+    try:
+        screen = pygame.display.set_mode(SIZE)
+        app = App(screen, story, config, clock=clock, reloader=cli._reloader(args))
+        assert app.status()["problems"] == []  # nothing given, nothing shown
+        app = App(
+            screen, story, config, clock=clock, reloader=cli._reloader(args), problems=problems
+        )
+        listed = app.status()["problems"]
+        assert listed[0].startswith(f"{config_file}:{typo}: exhibit.idle_timout: unknown key")
+        assert listed[1].startswith(f"{en}:{broken}: ")
+        assert listed[-1].startswith(f"{site / 'story'}: story: ")
+        assert "the bundled story" in listed[-1]
+        overlay = "\n".join(status_lines(app.status()))
+        assert f"Config/story problems: {len(listed)}" in overlay
+        assert listed[0] in overlay
+        # fixed, then reloaded: the list is replaced
+        config_file.write_text(
+            config_file.read_text().replace("idle_timout", "idle_timeout"), encoding="utf-8"
+        )
+        en.write_text(
+            en.read_text(encoding="utf-8").replace("titel = 'a typo'", "title = 'Fixed'"),
+            encoding="utf-8",
+        )
+        reply = app.execute(Request("reload"), clock(), 0.0)
+        assert reply["ok"], reply
+        assert app.status()["problems"] == []
+    finally:
+        pygame.display.quit()
 
 
 # -- the protocol and its limits ----------------------------------------------------------
@@ -473,6 +598,25 @@ def ctl_exit(*argv: str) -> tuple[int, str]:
         [sys.executable, "-m", "kiosk", "ctl", *argv], capture_output=True, text=True, timeout=60
     )
     return done.returncode, done.stderr.strip()
+
+
+def test_ctl_help_lists_the_exit_statuses_the_client_really_uses(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["ctl", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    listed = [int(n) for n in re.findall(r"(?:status:|,) (\d) ", text)]
+    assert listed == [0, 1, 2, 3]
+    assert ctl_exit("--socket", str(tmp_path / "none.sock"), "help")[0] == 0
+    assert ctl_exit("--socket", str(tmp_path / "none.sock"), "stauts")[0] == 2
+    assert ctl_exit("--socket", str(tmp_path / "none.sock"), "status")[0] == 3
+
+
+def test_the_client_waits_longer_than_the_server_can_take():
+    """The server answers within 2 × REPLY_TIMEOUT (Pending.wait); the client waits more."""
+    defaults = cli.build_parser().parse_args(["ctl", "status"])
+    worst = 2 * REPLY_TIMEOUT
+    assert defaults.timeout >= worst + 5
+    assert inspect.signature(send_command).parameters["timeout"].default >= worst + 5
 
 
 def test_no_socket_means_the_kiosk_is_not_running(tmp_path):

@@ -15,6 +15,7 @@ from kiosk.app import SLEEP_WAIT, App
 from kiosk.config import Config
 from kiosk.events import Action, ExhibitState, InputEvent
 from kiosk.flow import Screen
+from kiosk.power import COMMAND_TIMEOUT
 from kiosk.schedule import OpeningHours
 from kiosk.sleep import Press, SleepPolicy
 from tests.conftest import FakeClock
@@ -227,6 +228,38 @@ def test_display_power_commands_run_on_sleep_and_wake(screen, story, clock, wall
     app.step()
     app.wait_for_display_commands(timeout=10)
     assert log.read_text().split() == ["off", "on", "off"]
+
+
+def test_a_hung_display_command_is_killed_and_the_next_one_runs(
+    screen, story, clock, wall, tmp_path, caplog
+):
+    log = tmp_path / "display.log"
+    hang = f'{sys.executable} -c "import time; time.sleep(600)"'
+    on = f"{sys.executable} -c \"open({str(log)!r}, 'a').write('on\\n')\""
+    app = make_app(screen, story, clock, wall, display_off_command=hang, display_on_command=on)
+    app.step()  # closed: the "off" starts and hangs, like a CEC adapter that never answers
+    wall.now = at(2, 10)
+    app.step()  # open: the "on" waits behind it
+    hung = app.display_power._running[2]
+    try:
+        with caplog.at_level(logging.ERROR):
+            for _ in range(3):
+                clock.advance(COMMAND_TIMEOUT / 3 - 0.1)
+                app.step()
+            assert hung.poll() is None  # not killed before its time
+            for _ in range(3):
+                clock.advance(1.0)
+                app.step()
+        app.wait_for_display_commands(timeout=10)
+        assert hung.poll() is not None  # killed
+    finally:
+        if hung.poll() is None:
+            hung.kill()
+        hung.wait()
+    assert log.read_text().split() == ["on"]
+    killed = [r.getMessage() for r in caplog.records if "killed it" in r.getMessage()]
+    assert len(killed) == 1
+    assert killed[0].startswith(f"display_off_command {hang!r} still running after")
 
 
 def test_a_failing_display_command_is_logged_and_the_exhibit_carries_on(

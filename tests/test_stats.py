@@ -16,11 +16,13 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
+from kiosk import stats_report
+from kiosk.control import Request
 from kiosk.events import Action, ExhibitState, InputEvent
 from kiosk.sessions import Record, SessionTracker
 from kiosk.stats import StatsRecorder, db_path
@@ -611,3 +613,83 @@ def test_a_database_from_a_newer_kiosk_is_left_alone(tmp_path, caplog):
     assert status["state"] == "error" and "schema version 2 is not 1" in status["last_error"]
     assert list(tmp_path.glob("*.corrupt-*")) == []
     assert len(stats_errors(caplog)) == 1
+
+
+def test_a_finished_visit_is_forgotten_by_the_writer(recorder):
+    drive(recorder, 40, seed=11)
+    assert recorder.flush()
+    assert recorder.status()["rows_written"] > 40
+    assert len(recorder._ids) <= 1  # at most the visit still under way
+
+
+def sessions_in(path: Path) -> list[tuple]:
+    db = sqlite3.connect(path)
+    try:
+        return db.execute("SELECT started, ended, end_reason FROM sessions ORDER BY id").fetchall()
+    finally:
+        db.close()
+
+
+def test_a_reload_gives_the_session_tracker_the_new_idle_timeout(tmp_path, clock, pygame_ready):
+    import pygame
+
+    from kiosk.app import App
+    from kiosk.cli import known_illustrations
+    from kiosk.config import Config
+    from kiosk.content import load_story
+    from tests.conftest import STORY_DIR
+
+    story = load_story(STORY_DIR, known_illustrations())
+    recorder = StatsRecorder(db_path(tmp_path), idle_timeout=90.0)
+    config = Config(idle_timeout=90.0)
+    shorter = replace(config, idle_timeout=20.0)
+    pygame.display.init()
+    try:
+        screen = pygame.display.set_mode((800, 480))
+        app = App(
+            screen,
+            story,
+            config,
+            clock=clock,
+            observers=[recorder],
+            reloader=lambda: (shorter, story),
+            wall_clock=lambda: T0,
+        )
+        assert app.execute(Request("reload"), clock(), T0)["ok"]
+    finally:
+        pygame.display.quit()
+    # Language presses on the attract loop, 30 s apart: with 20 s, two visits.
+    recorder.on_input(press(Action.LANGUAGE), T0 + 100)
+    recorder.on_input(press(Action.LANGUAGE), T0 + 130)
+    recorder.close()
+    visits = [row for row in sessions_in(db_path(tmp_path)) if row[0] >= T0 + 100]
+    assert visits == [(T0 + 100, T0 + 120, "timeout"), (T0 + 130, None, None)]
+
+
+def test_the_report_reads_one_snapshot(recorder, tmp_path, monkeypatch):
+    """A visit written between the report's two SELECTs is in neither, never in one only."""
+    tally, wall = drive(recorder, 2, seed=3)
+    assert recorder.flush()
+    real_connect = stats_report._connect_read_only
+    written = []
+
+    def connect(path: Path) -> sqlite3.Connection:
+        db = real_connect(path)
+
+        def between(statement: str) -> None:
+            if "FROM events WHERE at" in statement and not written:
+                # the kiosk writes a whole visit after the sessions were read
+                more, _ = drive(recorder, 1, seed=9, wall=wall)
+                assert recorder.flush()
+                written.append(more)
+
+        db.set_trace_callback(between)
+        return db
+
+    monkeypatch.setattr(stats_report, "_connect_read_only", connect)
+    total = daily_report(db_path(tmp_path)).total
+    assert written  # the write did happen mid-report
+    assert total.visits == tally.visits
+    assert dict(total.presses) == dict(tally.presses)
+    after = daily_report(db_path(tmp_path)).total
+    assert after.visits == tally.visits + written[0].visits

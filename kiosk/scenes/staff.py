@@ -123,6 +123,10 @@ def status_lines(status: dict[str, object]) -> list[str]:
             lines.append(f"  {prefix} {entry.get('message')}")
         else:
             lines.append(f"  {entry}")
+    problems = [str(p) for p in status.get("problems") or []]
+    if problems:
+        lines.append(f"Config/story problems: {len(problems)} (kiosk ctl status lists them)")
+        lines.extend(f"  {problem}" for problem in problems[:3])
     chord = status.get("chord_seconds", 5)
     lines.append(f"Hold Back + Next for {chord:g} s (or F12) to close")
     return lines
