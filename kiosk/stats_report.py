@@ -170,7 +170,8 @@ def _columns(report: Report) -> tuple[list[str], list[str], list[int]]:
     return presses, languages, chapters
 
 
-def _row(day: DayFigures, presses: list[str], languages: list[str], chapters: list[int]) -> dict:
+def _figures(day: DayFigures) -> dict[str, object]:
+    """The day's single figures, shared by the CSV and JSON forms."""
     return {
         "date": day.day,
         "visits": day.visits,
@@ -180,6 +181,12 @@ def _row(day: DayFigures, presses: list[str], languages: list[str], chapters: li
         "finished": day.finished,
         "dockings": day.dockings,
         "handshakes": day.handshakes,
+    }
+
+
+def _row(day: DayFigures, presses: list[str], languages: list[str], chapters: list[int]) -> dict:
+    return {
+        **_figures(day),
         "presses": sum(day.presses.values()),
         **{f"presses_{p}": day.presses[p] for p in presses},
         **{f"visits_{code}": day.languages[code] for code in languages},
@@ -203,14 +210,7 @@ def format_json(report: Report) -> str:
 
     def entry(day: DayFigures) -> dict[str, object]:
         return {
-            "date": day.day,
-            "visits": day.visits,
-            "mean_visit_s": round(day.mean_visit, 1),
-            "median_visit_s": round(day.median_visit, 1),
-            "total_visit_s": round(float(sum(day.visit_seconds)), 1),
-            "finished": day.finished,
-            "dockings": day.dockings,
-            "handshakes": day.handshakes,
+            **_figures(day),
             "presses": dict(sorted(day.presses.items())),
             "languages": dict(sorted(day.languages.items())),
             "chapters_reached": {str(n): c for n, c in sorted(day.chapters.items())},

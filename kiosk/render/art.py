@@ -554,6 +554,56 @@ def shaded_sphere(
     return pygame.Rect(pos, (d, d))
 
 
+def hatch_ring(
+    surface: pygame.Surface,
+    center: Point,
+    inner: float,
+    outer: float,
+    *,
+    bolts: int,
+    bolt_radius: float,
+    ambient: float = 0.2,
+    warmth: float = 70.0,
+    rim: Color = (24, 22, 24),
+    rim_width: int = 2,
+) -> None:
+    """A hatch's metal ring seen face on: a lit torus from ``inner`` to ``outer``
+    radius, warm light from the tunnel on its inner edge, a circle of bolts and a
+    dark rim round the opening."""
+    light = normalise((-0.4, -0.75, 0.55))
+    d = round(2 * outer)
+    mid, half = (outer + inner) / 2, (outer - inner) / 2
+
+    def ring(x: float, y: float) -> tuple[float, float, float]:
+        dx, dy = x - outer, y - outer
+        dist = math.hypot(dx, dy) or 1.0
+        t = max(-1.0, min(1.0, (dist - mid) / half))
+        nx, ny = dx / dist * t, dy / dist * t
+        nz = math.sqrt(max(0.0, 1 - t * t))
+        lam = ambient + 0.8 * max(0.0, nx * light[0] + ny * light[1] + nz * light[2])
+        warm = max(0.0, -t) ** 2 * warmth
+        return (150 * lam + warm * 1.2, 154 * lam + warm * 0.8, 162 * lam + warm * 0.4)
+
+    layer = field((d, d), ring, (96, 96))
+    mask = new_layer((d, d))
+    pygame.draw.circle(mask, WHITE_MASK, (outer, outer), outer)
+    pygame.draw.circle(mask, (0, 0, 0, 0), (outer, outer), inner)
+    apply_mask(layer, mask)
+    cx, cy = center
+    surface.blit(layer, (round(cx - outer), round(cy - outer)))
+    for k in range(bolts):
+        a = k / bolts * 2 * math.pi
+        shaded_sphere(
+            surface,
+            (cx + math.cos(a) * mid, cy + math.sin(a) * mid),
+            bolt_radius,
+            (176, 176, 178),
+            light=light,
+            specular=0.5,
+        )
+    pygame.draw.circle(surface, rim, center, inner, rim_width)
+
+
 def cylinder_profile(
     v: float,
     colour: Color,

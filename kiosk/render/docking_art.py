@@ -181,37 +181,18 @@ def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
     # Light spilling out round the hatch.
     art.glow(surface, (cx, cy), ro * 1.9, (255, 178, 110), 0.1, falloff=1.8)
     # The hatch ring: a lit metal torus with bolts.
-    light = art.normalise((-0.4, -0.75, 0.55))
-    d2 = round(2 * ro)
-
-    def ring(x: float, y: float) -> tuple[float, float, float]:
-        dx, dy = x - ro, y - ro
-        dist = math.hypot(dx, dy) or 1.0
-        t = max(-1.0, min(1.0, (dist - (ro + ri) / 2) / ((ro - ri) / 2)))
-        nx, ny = dx / dist * t, dy / dist * t
-        nz = math.sqrt(max(0.0, 1 - t * t))
-        lam = 0.22 + 0.8 * max(0.0, nx * light[0] + ny * light[1] + nz * light[2])
-        warm = max(0.0, -t) ** 2 * 80
-        return (150 * lam + warm * 1.2, 154 * lam + warm * 0.8, 162 * lam + warm * 0.4)
-
-    rl = art.field((d2, d2), ring, (96, 96))
-    mask = art.new_layer((d2, d2))
-    pygame.draw.circle(mask, art.WHITE_MASK, (ro, ro), ro)
-    pygame.draw.circle(mask, (0, 0, 0, 0), (ro, ro), ri)
-    art.apply_mask(rl, mask)
-    surface.blit(rl, (round(cx - ro), round(cy - ro)))
-    for k in range(24):
-        a = k / 24 * 2 * math.pi
-        rr = (ro + ri) / 2
-        art.shaded_sphere(
-            surface,
-            (cx + math.cos(a) * rr, cy + math.sin(a) * rr),
-            0.009 * u,
-            (176, 176, 178),
-            light=light,
-            specular=0.5,
-        )
-    pygame.draw.circle(surface, (20, 18, 20), (cx, cy), ri, max(2, round(u * 0.005)))
+    art.hatch_ring(
+        surface,
+        (cx, cy),
+        ri,
+        ro,
+        bolts=24,
+        bolt_radius=0.009 * u,
+        ambient=0.22,
+        warmth=80.0,
+        rim=(20, 18, 20),
+        rim_width=max(2, round(u * 0.005)),
+    )
     art.vignette(surface, 0.5)
     return finish_rgb(surface)
 

@@ -1431,38 +1431,10 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
     art.apply_mask(tl, art.circle_mask((d, d), (ri, ri), ri))
     surf.blit(tl, (round(hc[0] - ri), round(hc[1] - ri)))
     # The hatch ring, a lit metal torus with bolts.
-    light3 = art.normalise((-0.4, -0.75, 0.55))
-    d2 = round(2 * ro)
-
-    def ring(x: float, y: float) -> tuple[float, float, float]:
-        dx, dy = x - ro, y - ro
-        dist = math.hypot(dx, dy) or 1.0
-        t = max(-1.0, min(1.0, (dist - (ro + ri) / 2) / ((ro - ri) / 2)))
-        nx, ny = dx / dist * t, dy / dist * t
-        nz = math.sqrt(max(0.0, 1 - t * t))
-        lam = 0.2 + 0.8 * max(0.0, nx * light3[0] + ny * light3[1] + nz * light3[2])
-        warm = max(0.0, -t) ** 2 * 70
-        return (150 * lam + warm * 1.2, 154 * lam + warm * 0.8, 162 * lam + warm * 0.4)
-
     art.glow(surf, hc, ro * 1.3, (255, 190, 120), 0.12, falloff=1.5)
-    rl = art.field((d2, d2), ring, (96, 96))
-    m = art.new_layer((d2, d2))
-    pygame.draw.circle(m, art.WHITE_MASK, (ro, ro), ro)
-    pygame.draw.circle(m, (0, 0, 0, 0), (ro, ro), ri)
-    art.apply_mask(rl, m)
-    surf.blit(rl, (round(hc[0] - ro), round(hc[1] - ro)))
-    for k in range(20):
-        a = k / 20 * 2 * math.pi
-        rr = (ro + ri) / 2
-        art.shaded_sphere(
-            surf,
-            (hc[0] + math.cos(a) * rr, hc[1] + math.sin(a) * rr),
-            0.011 * u,
-            (176, 176, 178),
-            light=light3,
-            specular=0.5,
-        )
-    pygame.draw.circle(surf, (24, 22, 24), hc, ri, max(2, round(u * 0.005)))
+    art.hatch_ring(
+        surf, hc, ri, ro, bolts=20, bolt_radius=0.011 * u, rim_width=max(2, round(u * 0.005))
+    )
 
     # Arms and hands, in units of u about the clasp.
     ox, oy = hc[0], hc[1] + 0.04 * u
