@@ -138,7 +138,9 @@ def _start_control(config: Config, commands: CommandQueue, *, demo: bool) -> Con
     """The control socket for ``kiosk ctl``; the exhibit runs on without it if it fails."""
     from kiosk.control import ControlServer
 
-    server = ControlServer(config.control_socket, commands, group=config.control_group)
+    # The demo runs as whoever started it: the staff group is the exhibit's business.
+    group = None if demo else config.control_group
+    server = ControlServer(config.control_socket, commands, group=group)
     try:
         server.start()
     except OSError as exc:
