@@ -59,3 +59,31 @@ def pygame_ready():
     pygame.init()
     pygame.font.init()
     yield
+
+
+# -- quick and long (nightly) reliability runs ------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--long",
+        action="store_true",
+        default=False,
+        help="run the reliability suite at full length (nightly): more sessions, "
+        "more faults, more power cuts; tests marked 'long' run only then",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--long"):
+        return
+    skip = pytest.mark.skip(reason="long (nightly) reliability run: use pytest --long")
+    for item in items:
+        if "long" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def long_run(request: pytest.FixtureRequest) -> bool:
+    """True under ``pytest --long``: reliability tests scale their runs up."""
+    return bool(request.config.getoption("--long"))
