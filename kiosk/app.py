@@ -20,7 +20,6 @@ change of the schedule (:mod:`kiosk.sleep`).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import os
@@ -48,10 +47,11 @@ from kiosk.errors import ErrorReporter
 from kiosk.events import Action, EventBus, ExhibitObserver, ExhibitState, InputEvent
 from kiosk.flow import Flow, FlowState, Page, Screen, Timings
 from kiosk.keyboard import QUIT_KEYS, action_for
+from kiosk.memory import release_free_memory
 from kiosk.power import DisplayPower
 from kiosk.render import palette
 from kiosk.render.fonts import FontBook, find_fonts
-from kiosk.renderer import Renderer
+from kiosk.renderer import Renderer, Snapshot
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.docking import DockingScene
 from kiosk.scenes.staff import draw_staff_overlay
@@ -61,17 +61,21 @@ from kiosk.sound import SoundPlayer
 
 log = logging.getLogger(__name__)
 
-WAKE_EVENT = pygame.USEREVENT + 1
 #: Longest sleep on a static page, so deadlines and signals are never late by much.
 MAX_SLEEP = 0.25
 #: The staff overlay's figures are refreshed this often (seconds) on a static page.
 OVERLAY_REFRESH = 1.0
+#: How often SDL's queue (keyboard, window) is looked at while waiting on a still page.
+SDL_POLL = 0.05
 #: Longest wait while asleep: signals (SIGTERM, SIGHUP) are handled within this.
 SLEEP_WAIT = 1.0
 #: The sleep state is re-checked at least this often, in case the wall clock jumps.
 SLEEP_RECHECK = 60.0
 #: Frames older than this (seconds) no longer count in the frame rate.
 FPS_WINDOW = 2.0
+#: When even the attract loop cannot be drawn, the plain title screen stays up this
+#: long (seconds) before the attract loop is tried again (not at every frame).
+SAFE_SCREEN_RETRY = 30.0
 #: Settings that only take effect when the kiosk restarts.
 RESTART_FIELDS = (
     "size",
@@ -156,11 +160,13 @@ class App:
             illustrate=illustrate or default_illustrator(),
             sound=SoundPlayer(config.volume, config.mute),
         )
-        self.renderer = Renderer(self.ctx)
-        self._snapshot: pygame.Surface | None = None
+        self.renderer = Renderer(self.ctx, quick_start=True)
+        self._snapshot: Snapshot | None = None
         self._overlay_drawn = float("-inf")
         self._overlay_opened = now
         self._dirty = True
+        #: The plain title screen is up since frame ``[1]``; try attract again at ``[0]``.
+        self._safe_screen: tuple[float, int] | None = None
         self._pending: list[pygame.event.Event] = []
         self._frame_clock = pygame.time.Clock()
         self._warm_up: Iterator[None] | None = self.renderer.warm_up(self.flow.language)
@@ -196,10 +202,7 @@ class App:
 
     def _wake(self) -> None:
         """Wake the loop from any thread: input, a staff command, a signal."""
-        self._nudge.set()  # the sleeping loop waits on this, not on SDL
-        # A full queue means the loop is awake anyway.
-        with contextlib.suppress(pygame.error):
-            pygame.event.post(pygame.event.Event(WAKE_EVENT))
+        self._nudge.set()  # the waiting loop blocks on this, not on SDL
 
     def stop(self) -> None:
         """End :meth:`run` soon (safe from a signal handler)."""
@@ -307,6 +310,7 @@ class App:
             next(self._warm_up)
         except StopIteration:
             self._warm_up = None
+            release_free_memory()
         except Exception as exc:
             self._warm_up = None
             self.errors.report(exc, "drawing pictures ahead of time", now)
@@ -327,6 +331,8 @@ class App:
         if not (self._dirty or self.flow.is_animating(now) or overlay_due):
             self._prepare_neighbours()
             return
+        if self._resting_on_safe_screen(now):
+            return
         try:
             self._draw_frame(now)
         except Exception as exc:
@@ -336,6 +342,7 @@ class App:
             except Exception as again:
                 self.errors.report(again, "drawing the attract loop after an error", now)
                 self._draw_safe_screen()
+                self._safe_screen = (now + SAFE_SCREEN_RETRY, self.frames + 1)
         pygame.display.flip()
         self.frames += 1
         self._fps_window.append(now)
@@ -354,9 +361,24 @@ class App:
         if self.staff_overlay:
             draw_staff_overlay(self.ctx, self.screen, self.status(now))
             self._overlay_drawn = now
+            self.renderer.invalidate()
+
+    def _resting_on_safe_screen(self, now: float) -> bool:
+        """Whether the plain title screen is still the last frame shown and the attract
+        loop, which failed, is not to be tried again yet."""
+        if self._safe_screen is None:
+            return False
+        retry_at, frame = self._safe_screen
+        return (
+            now < retry_at
+            and frame == self.frames
+            and self.flow.state.page.screen is Screen.ATTRACT
+            and not self.staff_overlay
+        )
 
     def _draw_safe_screen(self) -> None:
         """Last resort: a calm plain screen with the title, drawn with the bundled font."""
+        self.renderer.invalidate()
         self.screen.fill(palette.SPACE_TOP)
         try:
             font = pygame.font.Font(None, max(24, self.screen.get_height() // 12))
@@ -367,9 +389,11 @@ class App:
             log.exception("cannot draw even the plain title screen")
 
     def recover(self, exc: BaseException, context: str, now: float) -> None:
-        """Report ``exc`` and go back to a fresh attract loop (overlay closed)."""
+        """Report ``exc`` and go back to a fresh attract loop (overlay closed, silent)."""
         self.errors.report(exc, context, now, recovered=True)
         self.staff_overlay = False
+        if self.ctx.sound is not None:  # a chime of the failed docking must not ring on
+            self.ctx.sound.stop()
         self.flow.reset(now)
         self.renderer.reset()
         self._warm_up = self.renderer.warm_up(self.flow.language)
@@ -385,16 +409,27 @@ class App:
             if timeout is None:
                 self._frame_clock.tick(self.config.fps)
                 continue
-            if self.asleep:
-                # SDL's own wait polls every millisecond on kmsdrm: asleep, block on a
-                # plain event instead (buttons, the sensor, commands and signals set it;
-                # a keyboard is read when the wait ends, within SLEEP_WAIT).
-                self._nudge.wait(timeout)
+            self.wait_for_input(timeout)
+
+    def wait_for_input(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for something to do, keeping the CPU idle.
+
+        pygame's ``event.wait`` looks at SDL every millisecond (a few percent of a
+        core on a still page), so the loop blocks on a plain event instead: buttons,
+        the sensor, staff commands and signals set it from their threads.  SDL's own
+        queue (a keyboard, the window) is looked at every :data:`SDL_POLL` seconds
+        while awake; asleep, when the wait ends (within :data:`SLEEP_WAIT`).
+        """
+        end = time.monotonic() + timeout
+        while True:
+            remaining = end - time.monotonic()
+            if remaining <= 0:
+                return
+            if self._nudge.wait(remaining if self.asleep else min(remaining, SDL_POLL)):
                 self._nudge.clear()
-                continue
-            event = pygame.event.wait(max(1, int(timeout * 1000)))
-            if event.type != pygame.NOEVENT:
-                self._pending.append(event)
+                return
+            if not self.asleep and pygame.event.peek():  # a key or window event waits
+                return
 
     def wait_timeout(self) -> float | None:
         """How long the loop may wait for input now; None: the next frame is due."""
@@ -444,6 +479,7 @@ class App:
         if self._sleep_drawn:
             return
         self._sleep_drawn = True
+        self.renderer.invalidate()
         self.screen.fill((0, 0, 0))
         pygame.display.flip()
         self.frames += 1
@@ -481,6 +517,8 @@ class App:
             try:
                 result = self._command(request, now, wall)
             except CommandError as exc:
+                if request.cmd == "reload":  # the journal says why an edit is not shown
+                    log.error("reload (kiosk ctl) refused: %s", exc)
                 pending.resolve(error(str(exc), request))
                 continue
             except Exception as exc:
@@ -515,6 +553,8 @@ class App:
             try:
                 pending.resolve(ok(finish(), pending.request))
             except Exception as exc:
+                cmd = pending.request.cmd
+                self.errors.report(exc, f"answering the staff command {cmd}", self.clock())
                 pending.resolve(error(f"{type(exc).__name__}: {exc}", pending.request))
 
     def _command(self, request: Request, now: float, wall: float) -> object:
@@ -627,9 +667,9 @@ class App:
             illustrate=self.ctx.illustrate,
             sound=sound,
         )
-        renderer = Renderer(ctx)
+        renderer = Renderer(ctx, quick_start=True)
         warm_up = renderer.warm_up(flow.language)
-        snapshot = self.screen.copy()
+        snapshot = self.renderer.snapshot(self.screen)
         # -- nothing above changed the running exhibit; swap everything in at once --
         self.config, self.story, self.flow = config, story, flow
         self.ctx, self.renderer, self._warm_up = ctx, renderer, warm_up
@@ -706,7 +746,7 @@ class App:
     # -- helpers ----------------------------------------------------------------
 
     def _changed(self) -> None:
-        self._snapshot = self.screen.copy()
+        self._snapshot = self.renderer.snapshot(self.screen)
         self._dirty = True
         self._publish()
 
@@ -739,20 +779,30 @@ class App:
         self.notifier.status(self._status_line())
 
     def _status_line(self) -> str:
-        """One line for ``systemctl status``, as ``kiosk ctl`` words it."""
-        return where(self._summary())
+        """One line for ``systemctl status``, as ``kiosk ctl`` words it ("" if that fails:
+        it is sent at every change of screen and with READY, so it must never raise)."""
+        try:
+            return where(self._summary())
+        except Exception as exc:
+            self.errors.report(exc, "wording the status for systemd", self.clock())
+            return ""
 
     def _prepare_neighbours(self) -> None:
-        """While a visitor reads, draw the pages either side so turning is instant."""
-        page = self.flow.state.page
-        if page.screen is not Screen.CHAPTER:
-            return
-        for index in (page.chapter + 1, page.chapter - 1):
-            if 0 <= index < self.flow.chapters:
-                try:
-                    self.renderer.prepare(Page(Screen.CHAPTER, index, page.language))
-                except Exception as exc:
-                    self.errors.report(exc, f"preparing chapter {index + 1}", self.clock())
+        """While a visitor reads, draw what one press could show next, so that
+        turning is instant: one page per call (the loop is idle between calls), and
+        the credits in this language, where a docking leads (kept drawn)."""
+        language = self.flow.state.page.language
+        wanted = [(page, False) for page in self.flow.pages_one_press_away()]
+        wanted.append((Page(Screen.CREDITS, 0, language), True))
+        for page, keep in wanted:
+            try:
+                drawn = self.renderer.prepare(page, keep=keep)
+            except Exception as exc:
+                self.errors.report(exc, f"drawing ahead the {page.screen.value} page", self.clock())
+                continue
+            if drawn:
+                release_free_memory()
+                return
 
     def _describe(self) -> str:
         page = self.flow.state.page

@@ -226,6 +226,28 @@ class Flow:
             self.reset(now)
         return self._state.page != before
 
+    def pages_one_press_away(self) -> list[Page]:
+        """The pages Next, Back and Language would show now (most likely first), so
+        they can be drawn ahead while the visitor reads."""
+        page = self._state.page
+        lang, other = page.language, self._next_language()
+        pages: list[Page] = []
+        if page.screen is Screen.CHAPTER:
+            last = page.chapter + 1 >= self.chapters
+            pages.append(
+                Page(Screen.CREDITS, 0, lang)
+                if last
+                else Page(Screen.CHAPTER, page.chapter + 1, lang)
+            )
+            if page.chapter > 0:
+                pages.append(Page(Screen.CHAPTER, page.chapter - 1, lang))
+            pages.append(Page(Screen.CHAPTER, page.chapter, other))
+        elif page.screen is Screen.CREDITS:
+            pages += [Page(Screen.CHAPTER, self.chapters - 1, lang), Page(Screen.CREDITS, 0, other)]
+        elif page.screen is Screen.ATTRACT:
+            pages.append(Page(Screen.CHAPTER, 0, lang))
+        return [p for p in pages if p != page]
+
     def reset(self, now: float) -> None:
         """Back to the attract loop in the default language (idle, errors, staff)."""
         self._go(Page(Screen.ATTRACT, 0, self.default_language), now)

@@ -16,7 +16,7 @@ import math
 import random
 import sys
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import pygame
 
@@ -144,24 +144,48 @@ def pack(samples: Sequence[float], fmt: int, channels: int) -> bytes:
 
 class SoundPlayer:
     """Plays the docking's effects at ``volume`` (0–1) unless ``mute``; silent and
-    harmless when there is no mixer."""
+    harmless when there is no mixer.
+
+    Opening it only opens the mixer; the effects are synthesised by :meth:`warm_up`
+    after the first frame is on screen (or when first played), so they never delay
+    the start.
+    """
 
     def __init__(self, volume: float = 0.7, mute: bool = False) -> None:
         self.volume = 0.7
         self.mute = False
         self.configure(volume, mute)
         self._sounds: dict[str, pygame.mixer.Sound] = {}
+        self._format: tuple[int, int, int] | None = None
         self._failed = False
         try:
             if pygame.mixer.get_init() is None:
                 pygame.mixer.init(frequency=RATE, size=-16, channels=2, buffer=1024)
-            rate, fmt, channels = pygame.mixer.get_init()
-            for name in NAMES:
-                data = pack(synthesise(name, rate), fmt, channels)
-                self._sounds[name] = pygame.mixer.Sound(buffer=data)
-        except Exception as exc:  # no device, no mixer module, odd format: stay silent
+            self._format = pygame.mixer.get_init()
+        except Exception as exc:  # no device, no mixer module: stay silent
+            log.info("sound off: %s", exc)
+
+    def warm_up(self) -> Iterator[None]:
+        """Synthesise the effects ahead of time, one per step."""
+        for name in NAMES:
+            self._sound(name)
+            yield
+
+    def _sound(self, name: str) -> pygame.mixer.Sound | None:
+        """Effect ``name``, synthesised on first need; None without a mixer."""
+        sound = self._sounds.get(name)
+        if sound is not None or self._format is None or name not in NAMES:
+            return sound
+        try:
+            rate, fmt, channels = self._format
+            sound = pygame.mixer.Sound(buffer=pack(synthesise(name, rate), fmt, channels))
+        except Exception as exc:  # a mixer gone since, an odd format: stay silent
+            self._format = None
             self._sounds.clear()
             log.info("sound off: %s", exc)
+            return None
+        self._sounds[name] = sound
+        return sound
 
     def configure(self, volume: float, mute: bool) -> None:
         """Change the volume (0–1) and muting, e.g. after the config is reloaded."""
@@ -171,13 +195,13 @@ class SoundPlayer:
     @property
     def available(self) -> bool:
         """Whether sounds can be heard (a mixer is open and sound is not muted)."""
-        return bool(self._sounds) and not self.mute and not self._failed
+        return self._format is not None and not self.mute and not self._failed
 
     def play(self, name: str, gain: float = 1.0) -> None:
         """Play effect ``name`` at ``gain`` × the volume; never raises."""
         if not self.available:
             return
-        sound = self._sounds.get(name)
+        sound = self._sound(name)
         if sound is None:
             return
         try:
@@ -186,3 +210,12 @@ class SoundPlayer:
         except Exception as exc:
             self._failed = True
             log.warning("sound off after an error: %s", exc)
+
+    def stop(self) -> None:
+        """Silence every effect still playing (its scene is gone); never raises."""
+        if self._format is None:
+            return
+        try:
+            pygame.mixer.stop()
+        except Exception as exc:
+            log.info("could not stop the sounds: %s", exc)

@@ -6,10 +6,12 @@ import contextlib
 import logging
 import socket
 import threading
+import time
 
 import pygame
 import pytest
 
+from kiosk import app as app_module
 from kiosk.app import App
 from kiosk.config import Config
 from kiosk.events import Action, EventBus, ExhibitState, InputEvent
@@ -115,6 +117,37 @@ def test_events_from_another_thread_arrive(app):
     worker.join(5)
     app.step()
     assert app.flow.state.page.screen is Screen.DOCKING
+
+
+def test_a_still_page_waits_without_asking_sdl_every_millisecond(app, mocker):
+    """pygame's event.wait polls SDL each millisecond: a still page must block instead."""
+    polled = mocker.spy(pygame.event, "wait")
+    peeked = mocker.spy(pygame.event, "peek")
+    timeout = 0.2
+    app.wait_for_input(timeout)  # nothing happens: waits the whole time
+    assert polled.call_count == 0
+    assert peeked.call_count <= timeout / app_module.SDL_POLL + 1
+
+
+def test_a_press_from_another_thread_ends_the_wait_at_once(app):
+    worker = threading.Timer(0.05, app.bus.put, args=(InputEvent(Action.NEXT, "gpio"),))
+    worker.start()
+    waited = time.monotonic()
+    app.wait_for_input(30.0)
+    waited = time.monotonic() - waited
+    worker.join()
+    assert waited < 30.0  # woken by the press, not by the timeout
+    app.step()
+    assert app.flow.state.page.screen is Screen.CHAPTER
+
+
+def test_a_key_ends_the_wait_within_one_sdl_poll(app):
+    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_RIGHT, mod=0, unicode=""))
+    waited = time.monotonic()
+    app.wait_for_input(30.0)
+    assert time.monotonic() - waited < 30.0
+    app.step()
+    assert app.flow.state.page.screen is Screen.CHAPTER
 
 
 def test_lights_follow_the_screen(app, lights):
@@ -242,13 +275,27 @@ def test_recovery_from_an_error_closes_the_overlay(app, clock, mocker):
 def test_pictures_are_drawn_ahead_so_dock_never_waits(app, clock):
     docking = app.renderer.scenes[Screen.DOCKING]
     assert "apollo" not in docking._layers
-    for _ in range(12):
+    for _ in range(20):  # one slice of drawing ahead per frame, under a second in all
         clock.advance(1 / 30)
         app.step()
     assert {"background", "soyuz", "apollo"} <= set(docking._layers)
     attract = app.renderer.scenes[Screen.ATTRACT]
     assert len(attract._composites) == 5
     assert app._warm_up is None
+
+
+def test_the_first_frame_shows_the_title_before_the_pictures_are_ready(app, clock):
+    """The start is not held up by the pictures: they are composed after the first frame."""
+    attract = app.renderer.scenes[Screen.ATTRACT]
+    assert attract._composites == {}
+    app.step()  # the first frame: the title on the plain backdrop ...
+    assert attract._plain is not None
+    assert len(attract._composites) == 1  # ... then the first picture, composed after it
+    clock.advance(1 / 30)
+    app.step()
+    assert attract._plain is None  # the picture is on screen now
+    sound = app.ctx.sound
+    assert sound is not None and sound._sounds == {}  # synthesised last, also after the start
 
 
 def test_a_still_page_reports_no_frame_rate(app, clock):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from kiosk.events import Action
@@ -336,3 +338,30 @@ def test_unknown_default_language_falls_back_to_first():
     flow = Flow(3, None, ("en",), "xx", TIMINGS, T0)
     assert flow.language == "en"
     assert flow.handle(Action.DOCK, T0) and flow.state.screen is Screen.DOCKING
+
+
+def _static_pages_reached(flow: Flow, now: float) -> set[Page]:
+    """Where each of Next, Back and Language really leads from here (static pages)."""
+    reached = set()
+    for action in (Action.NEXT, Action.BACK, Action.LANGUAGE):
+        trial = copy.deepcopy(flow)
+        trial.handle(action, now)
+        if trial.state.page.screen in (Screen.CHAPTER, Screen.CREDITS):
+            reached.add(trial.state.page)
+    return reached
+
+
+@pytest.mark.parametrize("language_presses", [0, 1, 2])
+def test_the_pages_drawn_ahead_are_where_the_next_press_leads(language_presses):
+    flow = make(chapters=5)
+    now = T0
+    for _ in range(language_presses):
+        now += 1
+        flow.handle(Action.LANGUAGE, now)
+    for _ in range(7):  # attract, every chapter, the credits
+        ahead = flow.pages_one_press_away()
+        assert _static_pages_reached(flow, now) <= set(ahead)
+        assert flow.state.page not in ahead
+        now += 1
+        flow.handle(Action.NEXT, now)
+    assert flow.state.page.screen is Screen.ATTRACT  # past the credits: all were seen

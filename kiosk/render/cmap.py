@@ -64,17 +64,17 @@ def _format4(data: bytes, at: int) -> set[int]:
     ):
         if start > end or start == 0xFFFF:
             continue
-        for code in range(start, end + 1):
-            if range_offset == 0:
-                glyph = (code + delta) & 0xFFFF
-            else:
-                # idRangeOffset counts bytes from its own position in the array.
-                where = ranges_at + 2 * i + range_offset + 2 * (code - start)
-                (glyph,) = _unpack(">H", data, where)
-                if glyph:
-                    glyph = (glyph + delta) & 0xFFFF
-            if glyph:
-                found.add(code)
+        if range_offset == 0:
+            # Glyph (code + delta) mod 65536: only one code can land on glyph 0.
+            blank = -delta & 0xFFFF
+            found.update(code for code in range(start, end + 1) if code != blank)
+            continue
+        # idRangeOffset counts bytes from its own position in the array.
+        where = ranges_at + 2 * i + range_offset
+        glyphs = _unpack(f">{end - start + 1}H", data, where)
+        found.update(
+            code for code, glyph in enumerate(glyphs, start) if glyph and (glyph + delta) & 0xFFFF
+        )
     return found
 
 

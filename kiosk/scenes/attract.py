@@ -43,9 +43,14 @@ class AttractScene:
 
     animated = True
 
-    def __init__(self, ctx: SceneContext) -> None:
+    def __init__(self, ctx: SceneContext, *, quick_start: bool = False) -> None:
         self.ctx = ctx
         self._composites: dict[tuple[str, int], pygame.Surface] = {}
+        #: Until the first picture is composed (by :meth:`warm_up`), show the title on
+        #: the plain backdrop: it is ready in a fraction of the time, so the screen
+        #: lights up at once after a start and the pictures fade in a moment later.
+        self.quick_start = quick_start
+        self._plain: pygame.Surface | None = None
 
     def warm_up(self, language: str) -> Iterator[None]:
         """Compose every background of the loop ahead of time, one per step."""
@@ -56,6 +61,15 @@ class AttractScene:
     def draw(self, surface: pygame.Surface, page: Page, t: float) -> None:
         """Draw the loop at ``t`` seconds after it started."""
         current, following, blend = background_at(t)
+        if self.quick_start:
+            if (page.language, current) not in self._composites:
+                if self._plain is None:
+                    self._plain = self._compose(page.language, None)
+                surface.blit(self._plain, (0, 0))
+                self._pulse(surface, t)
+                return
+            self.quick_start = False
+            self._plain = None
         surface.blit(self._composite(page.language, current), (0, 0))
         if blend > 0:
             layer = self._composite(page.language, following)
@@ -86,30 +100,23 @@ class AttractScene:
         key = (language, index)
         surface = self._composites.get(key)
         if surface is None:
+            # One language's pictures at a time: each is a whole screen of memory.
+            for other in [k for k in self._composites if k[0] != language]:
+                del self._composites[other]
             surface = self._compose(language, BACKGROUNDS[index])
             self._composites[key] = surface
         return surface
 
-    def _compose(self, language: str, background: str) -> pygame.Surface:
+    def _compose(self, language: str, background: str | None) -> pygame.Surface:
+        """The picture ``background`` with the title and prompts (None: no picture)."""
         ctx = self.ctx
         g = ctx.grid
         lang = ctx.language(language)
         layout = attract_layout(g.width, g.height)
         surface = pygame.Surface(ctx.size)
         surface.blit(ctx.backdrop(), (0, 0))
-        surface.blit(ctx.art("starfield", ctx.size), (0, 0))
-        dim = pygame.Surface(ctx.size, pygame.SRCALPHA)
-        dim.fill((*palette.SPACE_TOP, 150))
-        surface.blit(dim, (0, 0))
-        # The picture fills the right of the screen and fades out towards the title.
-        art_x = round(g.width * 0.40)
-        picture = ctx.art(background, (g.width - art_x, layout.footer.bar.y))
-        surface.blit(faded(picture, round(g.width * 0.2), side="left"), (art_x, 0))
-        veil = pygame.Surface((round(g.width * 0.6), g.height), pygame.SRCALPHA)
-        for x in range(veil.get_width()):
-            fade = 1 - _smoothstep((x / veil.get_width() - 0.55) / 0.45)
-            pygame.draw.line(veil, (*palette.SPACE_TOP, round(200 * fade)), (x, 0), (x, g.height))
-        surface.blit(veil, (0, 0))
+        if background is not None:
+            self._picture(surface, background, layout.footer.bar.y)
         footer_shade = pygame.Surface((g.width, g.height - layout.footer.bar.y), pygame.SRCALPHA)
         footer_shade.fill((*palette.SPACE_TOP, 255))
         surface.blit(footer_shade, (0, layout.footer.bar.y))
@@ -155,6 +162,23 @@ class AttractScene:
         hints = hints_for(lang, back=False, next_=True, dock=True)
         draw_footer(ctx, surface, layout.footer, lang, hints)
         return surface
+
+    def _picture(self, surface: pygame.Surface, background: str, bottom: int) -> None:
+        """Stars, and the picture on the right fading out towards the title."""
+        ctx = self.ctx
+        g = ctx.grid
+        surface.blit(ctx.art("starfield", ctx.size), (0, 0))
+        dim = pygame.Surface(ctx.size, pygame.SRCALPHA)
+        dim.fill((*palette.SPACE_TOP, 150))
+        surface.blit(dim, (0, 0))
+        art_x = round(g.width * 0.40)
+        picture = ctx.art(background, (g.width - art_x, bottom))
+        surface.blit(faded(picture, round(g.width * 0.2), side="left"), (art_x, 0))
+        veil = pygame.Surface((round(g.width * 0.6), g.height), pygame.SRCALPHA)
+        for x in range(veil.get_width()):
+            fade = 1 - _smoothstep((x / veil.get_width() - 0.55) / 0.45)
+            pygame.draw.line(veil, (*palette.SPACE_TOP, round(200 * fade)), (x, 0), (x, g.height))
+        surface.blit(veil, (0, 0))
 
     def _button_row(
         self,

@@ -23,6 +23,9 @@ IllustrationRenderer = Callable[[str, tuple[int, int], int], pygame.Surface]
 #: Illustrations larger than this are drawn smaller and scaled up: at 4K a
 #: full-screen picture would otherwise be supersampled at 7680×4320.
 MAX_ART_PIXELS = 2_600_000
+#: Drawn illustrations kept for reuse, in screens' worth of memory (the least
+#: recently used go first; pages and composites keep their own finished copies).
+ART_CACHE_SCREENS = 3
 
 
 def stable_seed(text: str) -> int:
@@ -63,7 +66,7 @@ class SceneContext:
     def art(self, name: str, size: tuple[int, int]) -> pygame.Surface:
         """An illustration at ``size``, drawn once and cached."""
         key = (name, size)
-        surface = self._art.get(key)
+        surface = self._art.pop(key, None)  # re-inserted last: most recently used
         if surface is None:
             w, h = size
             shrink = min(1.0, (MAX_ART_PIXELS / (w * h)) ** 0.5)
@@ -75,7 +78,10 @@ class SceneContext:
                 surface = self.illustrate(name, size, stable_seed(name))
             if pygame.display.get_surface() is not None:
                 surface = surface.convert()
-            self._art[key] = surface
+        self._art[key] = surface
+        budget = ART_CACHE_SCREENS * self.size[0] * self.size[1] * 4
+        while len(self._art) > 1 and sum(_bytes(s) for s in self._art.values()) > budget:
+            del self._art[next(iter(self._art))]
         return surface
 
     def backdrop(self) -> pygame.Surface:
@@ -93,3 +99,7 @@ class SceneContext:
         """Forget cached artwork (after a content reload or an error)."""
         self._art.clear()
         self._backdrop = None
+
+
+def _bytes(surface: pygame.Surface) -> int:
+    return surface.get_width() * surface.get_height() * surface.get_bytesize()
