@@ -53,6 +53,7 @@ class Hardware:
         self._bus: EventBus | None = None
         self._errors = RecentErrors()
         self._gpio_error: str | None = None
+        self._led_failures = 0  # LedPanel.show failures: the first is logged, all counted
         self.buttons: ButtonPanel | None = None
         self.leds: LedPanel | None = None
         self.sensor: SensorSupervisor | None = None
@@ -163,7 +164,9 @@ class Hardware:
         try:
             leds.show(state)
         except Exception:
-            log.exception("could not update the button LEDs")
+            self._led_failures += 1
+            if self._led_failures == 1:  # once: show is called at every change of screen
+                log.exception("could not update the button LEDs (repeats are counted in status)")
 
     def set_led(self, name: str, value: float) -> bool:
         """Set one LED ring (``"back"``, ``"next"``, ``"dock"``, ``"language"``) to 0..1.
@@ -227,6 +230,7 @@ class Hardware:
             gpio["buttons"] = None
         leds = self.leds
         gpio["leds"] = dict(leds.modes) if leds is not None else None
+        gpio["led_failures"] = self._led_failures
         sensor_status: dict[str, object]
         if self.sensor is not None:
             sensor_status = {"enabled": True, **self.sensor.status()}

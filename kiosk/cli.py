@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -19,6 +20,7 @@ from kiosk import __version__
 from kiosk.config import Config, config_path, load_config, load_startup_config, parse_size
 from kiosk.content import ContentError, Story, load_story
 from kiosk.layout import SUPPORTED_SIZES
+from kiosk.tomlpos import Locator
 
 if TYPE_CHECKING:
     from kiosk.control import CommandQueue, ControlServer
@@ -63,7 +65,7 @@ def load_content(config: Config, problems: list[str] | None = None) -> Story:
     """
     names = known_illustrations()
     try:
-        return load_story(config.content_dir, names)
+        story = load_story(config.content_dir, names)
     except ContentError as exc:
         bundled = Config().content_dir
         if config.content_dir.resolve() == bundled.resolve():
@@ -80,7 +82,28 @@ def load_content(config: Config, problems: list[str] | None = None) -> Story:
                 f"the screen; the bundled story in {bundled} is shown instead (fix them, "
                 "then: kiosk ctl reload)"
             )
-        return load_story(bundled, names)
+        story = load_story(bundled, names)
+    problem = language_problem(config, story)
+    if problem:
+        log.warning("config: %s", problem)
+        if problems is not None:
+            problems.append(problem)
+    return story
+
+
+def language_problem(config: Config, story: Story) -> str | None:
+    """``FILE:LINE: exhibit.language: …`` when the story has no file in that language."""
+    if config.language in story.codes:
+        return None
+    line = None
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        text = Path(config.source).read_text(encoding="utf-8")
+        line = Locator(text).line("exhibit", "language")
+    return (
+        f"{config.source}{f':{line}' if line else ''}: exhibit.language: there is no "
+        f"{config.language}.toml in {config.content_dir}, so visitors start in "
+        f"{story.codes[0]} (the story has {', '.join(story.codes)})"
+    )
 
 
 def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Config:
@@ -129,6 +152,9 @@ def _reloader(args: argparse.Namespace) -> Callable[[], tuple[Config, Story]]:
             raise CommandError(
                 f"nothing reloaded: the story files have {len(exc.problems)} problem(s):\n{exc}"
             ) from None
+        problem = language_problem(config, story)
+        if problem:
+            raise CommandError(f"nothing reloaded: the config has 1 problem(s):\n{problem}")
         return config, story
 
     return reload

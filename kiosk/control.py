@@ -44,6 +44,10 @@ log = logging.getLogger(__name__)
 
 MAX_LINE = 4096  # bytes in one request line, newline included
 MAX_CONNECTIONS = 4
+#: Connections waiting to be accepted.  Not the limit above: every connection is
+#: accepted and, over the limit, answered "too many connections"; a short queue would
+#: make a burst of clients (``kiosk ctl`` included) fail with EAGAIN instead.
+LISTEN_BACKLOG = 64
 IDLE_TIMEOUT = 30.0  # seconds a connection may stay silent (or take over one line)
 REPLY_TIMEOUT = 10.0  # seconds to wait for the main loop to run a command
 #: The longest the server takes to reply (:meth:`Pending.wait`: REPLY_TIMEOUT for the
@@ -292,7 +296,7 @@ class ControlServer:
             os.chmod(temporary, 0o600)
             self._set_group(temporary)
             os.chmod(temporary, 0o660)
-            listener.listen(self.max_connections)
+            listener.listen(LISTEN_BACKLOG)
             os.replace(temporary, self.path)
         except BaseException:
             listener.close()
@@ -513,8 +517,11 @@ def send_command(
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
             sock.settimeout(timeout)
-            sock.connect(str(path))
-            sock.sendall(line)
+            _connect(sock, str(path), timeout)
+            # Turned away ("too many connections") before the request went out: the
+            # reply saying so is still there to read.
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                sock.sendall(line)
             reader = LineReader(max_line=16 * 1024 * 1024)
             while True:
                 data = sock.recv(65536)
@@ -531,6 +538,24 @@ def send_command(
     if not isinstance(reply, dict) or "ok" not in reply:
         raise Unreachable(f"the kiosk at {path} sent an unexpected reply: {reply!r}")
     return reply
+
+
+def _connect(sock: socket.socket, path: str, timeout: float) -> None:
+    """Connect, waiting (up to ``timeout``) while the kiosk's listen queue is full.
+
+    With a time limit the socket does not block, and a UNIX socket then fails at once
+    with EAGAIN where a blocking connect would wait for room (e.g. during a flood of
+    connections); try again until the time is up.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            sock.connect(path)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise TimeoutError("the kiosk's connection queue stayed full") from None
+            time.sleep(0.01)
 
 
 def where(result: dict[str, object]) -> str:

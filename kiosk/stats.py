@@ -275,14 +275,15 @@ class StatsRecorder:
                         else:
                             records += self._tracker.on_state(payload, wall)
                     except Exception as exc:  # a bug here must not stop the writer
-                        self._note_error(f"{type(exc).__name__}: {exc}", "reading an event")
+                        self._note_error(f"{type(exc).__name__}: {exc}", "reading an event", exc)
             if records:
                 try:
                     self._write(records)
                 except Exception as exc:  # never let the writer die: the queue would fill
                     with self._lock:
                         self._lost += len(records)
-                    self._note_error(f"{type(exc).__name__}: {exc}", f"writing to {self.path}")
+                    doing = f"writing to {self.path}"
+                    self._note_error(f"{type(exc).__name__}: {exc}", doing, exc)
             for waiter in waiters:
                 waiter.set()
         if self._db is not None:
@@ -328,6 +329,7 @@ class StatsRecorder:
         db = self._db
         assert db is not None
         added: dict[int, int] = {}
+        changes = db.total_changes
         try:
             db.execute("BEGIN IMMEDIATE")
             for record in records:
@@ -349,15 +351,25 @@ class StatsRecorder:
                     aside = move_aside(self.path, time.time())
                     log.error("statistics: moved the damaged %s to %s", self.path, aside)
             return
+        except Exception:  # a bug: never leave the transaction open (every write would fail)
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            raise
         self._ids.update(added)
         for record in records:  # a visit that ended is never written to again
             if record.kind == "end" and record.session is not None:
                 self._ids.pop(record.session, None)
+        # Only rows really written show the disk works again: the records of a visit
+        # whose start was lost change nothing, and a transaction that changes nothing
+        # commits even on a full disk.
+        wrote = db.total_changes != changes
         with self._lock:
             self._rows += len(records)
-            self._state = "ok"
-            self._reason = ""
-            recovered, self._failing = self._failing, False
+            recovered = False
+            if wrote or not self._failing:
+                self._state = "ok"
+                self._reason = ""
+                recovered, self._failing = self._failing, False
         if recovered:
             log.warning("statistics: writing to %s again", self.path)
 
@@ -384,8 +396,9 @@ class StatsRecorder:
                 (record.at, session, record.kind, record.value),
             )
 
-    def _note_error(self, message: str, doing: str) -> None:
-        """Remember an error; log it only when a run of trouble starts."""
+    def _note_error(self, message: str, doing: str, bug: BaseException | None = None) -> None:
+        """Remember an error; log it only when a run of trouble starts (with the
+        traceback of ``bug``, an exception that is not disk or database trouble)."""
         with self._lock:
             self._last_error = f"{doing}: {message}"
             self._last_error_at = time.time()
@@ -398,4 +411,5 @@ class StatsRecorder:
                 "the exhibit runs on",
                 doing,
                 message,
+                exc_info=bug,
             )

@@ -94,6 +94,7 @@ class SensorSupervisor:
         self._report_at = 0.0
         self._reported: dict[str, int] = {}
         self._lost_exc: BaseException | None = None
+        self._loss_logged = False  # a lost connection has been logged as a warning
         # Loop progress, for tests and diagnostics (see poke() and wait_for_tick()).
         self._tick = threading.Condition()
         self._pokes = 0  # poke() calls so far
@@ -309,8 +310,16 @@ class SensorSupervisor:
                 self._reader = self._protocol = None
             self._close(port, ser, reader)
             if reason:  # logged before it shows as disconnected, as callers expect
-                log.warning("handshake sensor on %s lost (%s); reconnecting", port, reason)
-            self.state.update(connected=False)
+                # A sensor that never answers (noise only, hung firmware) is retried for
+                # ever: warn once, then only when a working connection is lost.
+                quiet = not healthy and self._loss_logged
+                self._loss_logged = True
+                (log.debug if quiet else log.warning)(
+                    "handshake sensor on %s lost (%s); reconnecting", port, reason
+                )
+            # No reading without the sensor: a hand squeezed as it was unplugged must not
+            # stay "gripping" in the status and the staff overlay.
+            self.state.update(connected=False, levels=(), gripping=())
             self._end_active_grips("sensor lost")
         return healthy
 

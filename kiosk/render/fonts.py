@@ -117,6 +117,7 @@ class FontBook:
     def __init__(self, files: FontFiles) -> None:
         self.files = files
         self._cache: dict[tuple[str, int], pygame.font.Font] = {}
+        self._broken: set[Path] = set()  # files that failed: logged once, then skipped
 
     def get(self, size: int, bold: bool = False) -> pygame.font.Font:
         """A font of ``size`` pixels, bold or regular."""
@@ -126,9 +127,15 @@ class FontBook:
         font = self._cache.get(key)
         if font is None:
             path = self.files.bold if bold else self.files.regular
+            if path in self._broken:
+                path = None
             try:
                 font = pygame.font.Font(str(path) if path else None, size)
+                font.size(REQUIRED)  # a damaged file may open, then fail when drawing
             except (OSError, pygame.error) as exc:
+                if path is None:
+                    raise
+                self._broken.add(path)
                 log.error(
                     "cannot open font %s (%s); using pygame's bundled font (%s)",
                     path,
