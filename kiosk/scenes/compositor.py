@@ -62,15 +62,10 @@ def merged(rects: list[pygame.Rect]) -> list[pygame.Rect]:
     out: list[pygame.Rect] = []
     for rect in rects:
         rect = pygame.Rect(rect)
-        changed = True
-        while changed:
-            changed = False
-            for i, other in enumerate(out):
-                if rect.colliderect(other):
-                    rect.union_ip(other)
-                    del out[i]
-                    changed = True
-                    break
+        hit = rect.collidelist(out)
+        while hit != -1:
+            rect.union_ip(out.pop(hit))
+            hit = rect.collidelist(out)
         out.append(rect)
     return out
 
@@ -110,12 +105,12 @@ class Compositor:
         if damage is None:
             self.full_repaints += 1
             damage = [area]
+        rects = [layer.rect for layer in layers]
         for rect in damage:
             surface.set_clip(rect)
             surface.blit(background, rect.topleft, rect.move(ox, oy))
-            for layer in layers:
-                if layer.rect.colliderect(rect):
-                    layer.draw(surface)
+            for index in rect.collidelistall(rects):  # in drawing order
+                layers[index].draw(surface)
         surface.set_clip(clip)
         self._surface, self._background, self._t = surface, background_key, t
         self._last = [layer.ident for layer in layers]
