@@ -5,13 +5,14 @@ Static pages (chapters, credits) are drawn once and cached; animated ones
 backdrop: the last frame shown (a snapshot) fades out to it, then the new page
 fades in, so two pages of text are never seen on top of each other.
 
-A transition frame costs at most one blend at one half (SDL's fastest), instead
-of a copy and a blend at any alpha (four to six copies' worth): it only touches
-the parts of the screen that are not plain backdrop (:mod:`kiosk.render.regions`),
-and it blends onto the frame before, which is still on the screen, moving the fade
-by halves (the backdrop over the old page, the new page over the backdrop) as
-the transition's time passes.  Brightness is seen by ratios, so halving steps
-read as an even fade.
+A transition frame costs at most one blend at exactly one half (SDL's fastest)
+over half of the page, instead of a copy and a blend at any alpha over all of it
+(four to six copies' worth).  It only touches the parts of the screen that are
+not plain backdrop (:mod:`kiosk.render.regions`), and it blends onto the frame
+before, which is still on the screen: the fade moves by halves (the backdrop over
+the old page, the new page over the backdrop) as the transition's time passes,
+each half step spread over two frames.  Brightness is seen by ratios, so halving
+steps read as an even fade.
 """
 
 from __future__ import annotations
@@ -56,10 +57,29 @@ HALF_STEP = 0.5**0.5
 @dataclass(frozen=True)
 class Fade:
     """What a transition has put on screen so far: ``weight`` (0–1) of ``source``
-    over the backdrop, where ``source`` differs from it (at 1: exactly ``source``)."""
+    over the backdrop, where ``source`` differs from it (at 1: exactly ``source``),
+    except in the areas ``owed``, still one half step short of it."""
 
     source: pygame.Surface
     weight: float
+    owed: tuple[pygame.Rect, ...] = ()
+
+
+def halves(
+    regions: tuple[pygame.Rect, ...] | None, screen: pygame.Rect
+) -> tuple[tuple[pygame.Rect, ...], tuple[pygame.Rect, ...]]:
+    """``regions`` (None: the whole screen) in two groups of about equal area, the
+    upper first: a half step of a fade is spread over two frames, one group each."""
+    if regions is None:
+        top = pygame.Rect(screen.x, screen.y, screen.w, screen.h // 2)
+        return (top,), (pygame.Rect(screen.x, top.bottom, screen.w, screen.h - top.h),)
+    total = sum(r.w * r.h for r in regions)
+    done = 0
+    for i, rect in enumerate(regions):
+        if done >= total / 2:
+            return regions[:i], regions[i:]
+        done += rect.w * rect.h
+    return regions, ()
 
 
 @dataclass(frozen=True)
@@ -246,15 +266,21 @@ class Renderer:
             self._shown = self._blend(target, snapshot.surface, snapshot.regions, alpha)
             self._fade = Fade(snapshot.surface, alpha / 255)
             return
+        backdrop = self.ctx.backdrop()
         if weight <= 0:
-            self._blend(target, self.ctx.backdrop(), snapshot.regions, 255)
+            self._blend(target, backdrop, snapshot.regions, 255)
             self._fade = Fade(snapshot.surface, 0.0)
             self._shown = ()
+        elif fade.owed:
+            self._blend(target, backdrop, fade.owed, 128)
+            self._fade = Fade(snapshot.surface, fade.weight)
         elif weight <= fade.weight * HALF_STEP:
             # The screen holds fade.weight of the snapshot: the backdrop blended over it
-            # at one half leaves half of that.
-            self._blend(target, self.ctx.backdrop(), snapshot.regions, 128)
-            self._fade = Fade(snapshot.surface, fade.weight / 2)
+            # at one half leaves half of that (the first half of the screen now, the
+            # rest at the next frame).
+            first, rest = halves(snapshot.regions, target.get_rect())
+            self._blend(target, backdrop, first, 128)
+            self._fade = Fade(snapshot.surface, fade.weight / 2, rest)
 
     def _fade_in(
         self,
@@ -276,9 +302,13 @@ class Renderer:
         if weight >= 1:
             self._blend(target, picture, regions, 255)
             self._fade = Fade(picture, 1.0)
+        elif fade.owed:
+            self._blend(target, picture, fade.owed, 128)
+            self._fade = Fade(picture, fade.weight)
         elif 1 - weight <= missing * HALF_STEP:
-            self._blend(target, picture, regions, 128)
-            self._fade = Fade(picture, fade.weight + missing / 2)
+            first, rest = halves(regions, target.get_rect())
+            self._blend(target, picture, first, 128)
+            self._fade = Fade(picture, fade.weight + missing / 2, rest)
         else:
             return
         self._shown = regions
