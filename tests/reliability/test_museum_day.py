@@ -450,18 +450,18 @@ def test_the_kiosk_rests_on_the_attract_loop_asleep_or_awake_as_the_hours_say(mu
 
 
 def test_memory_does_not_grow_with_the_visitors(museum_day):
-    """Bounds measured, not guessed (see the figures in the report).
+    """Bounds measured, not guessed (the run prints its figures; ``-s`` shows them).
 
     ``traced``: Python allocations made after the warm-up visits and still alive at
-    the end.  Measured on the quick day: about N kB; on the ten ``--long`` days
-    (12× the visits): about the same — what remains is a few cached pictures'
-    wrappers and the ErrorReporter's and fonts' caches, filled once, not per visit.
-    2 MB is several times that and far below what a leak of even one small object
-    per press would leave (tens of thousands of presses).
+    the end.  Measured on the quick day: about 120 kB.  What remains is a few
+    cached pictures' wrappers and the ErrorReporter's and fonts' caches, filled
+    once, not per visit.  2 MB is many times that and far below what a leak of
+    even one small object per press would leave (thousands of presses a day).
 
-    ``rss``: resident memory, which also holds SDL's pixel buffers (the eight
-    cached pages of 800×480×4 bytes, ~1.5 MB each, are freed and reallocated as
-    visitors turn pages).  Measured growth: N MB quick, N MB long; bound 8 MB.
+    ``rss``: resident memory, which also holds SDL's pixel buffers (cached pages of
+    800×480×4 bytes, ~1.5 MB each, are freed and reallocated as visitors turn
+    pages, and glibc keeps some of that).  Measured growth on the quick day: about
+    +4.6 MB; bound 16 MB.
     """
     grown_rss = museum_day.run.end.rss - museum_day.run.warm.rss
     assert museum_day.run.traced < TRACED_BOUND
