@@ -441,8 +441,9 @@ class MuseumDays:
     debounce lock-out (seconds).  After :meth:`write`, :attr:`gestures` is the
     script, :attr:`model` holds the tally, :attr:`checkpoints` the moments the
     exhibit must be resting (asleep or awake as the hours say), and
-    :attr:`warm_up_end` and :attr:`measured_end` moments of rest after the warm-up
-    visits and after the measured stretch (see :meth:`write`).
+    :attr:`warm_up_end`, :attr:`measured_end` and :attr:`day_ends` moments of rest
+    after the warm-up visits, after the measured stretch (see :meth:`write`) and
+    after each day's last regular visitor.
     """
 
     def __init__(
@@ -464,6 +465,7 @@ class MuseumDays:
         self.free_at = start  # the panel is untouched from here on
         self.warm_up_end: float | None = None
         self.measured_end: float | None = None
+        self.day_ends: list[float] = []  # at rest after each day's last regular visitor
         self.end = start
 
     # -- gestures ----------------------------------------------------------------------
@@ -630,6 +632,7 @@ class MuseumDays:
                     and model.tally.visits >= warm_up + measured
                 ):
                     self.measured_end = self.rest_point()
+            self.day_ends.append(self.rest_point())
             # a late visitor still reading when the lights go out, pressing on after
             at = max(self.free_at, closing - 120)
             while at < closing + 20:
