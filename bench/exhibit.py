@@ -26,11 +26,11 @@ import pygame
 
 from bench.measure import FrameLog, reference_blit_ms, timed_step
 from kiosk.app import App
-from kiosk.config import Config
 from kiosk.content import Story, load_story
 from kiosk.control import Request
-from kiosk.events import Action, ExhibitObserver, InputEvent
-from kiosk.flow import Screen
+from kiosk.core.events import Action, ExhibitObserver, InputEvent
+from kiosk.core.flow import Screen
+from kiosk.settings import Config
 
 REPO = Path(__file__).resolve().parent.parent
 FULL_HD = (1920, 1080)

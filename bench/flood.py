@@ -20,8 +20,8 @@ from bench.exhibit import Exhibit, go_to_attract
 from bench.measure import Budget, Figure, percentile
 from bench.pty_sensor import GARBAGE_BYTES, PtySensor
 from hardware import GpioConfig, Hardware, SensorConfig
-from kiosk.events import Action
-from kiosk.flow import Screen
+from kiosk.core.events import Action
+from kiosk.core.flow import Screen
 
 FLOOD_RATE = 5000  # lines per second
 #: Allowed slowdown of the p99 frame time under the flood.

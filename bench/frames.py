@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from bench.exhibit import FULL_HD, Exhibit, go_to_attract
 from bench.measure import Budget, Figure, percentile
-from kiosk.events import Action
-from kiosk.flow import Screen
+from kiosk.core.events import Action
+from kiosk.core.flow import Screen
 
 DOCKING_SIZES = ((800, 480), (1280, 720), FULL_HD)
 #: Frame-time budget: p99 at most this many full-screen blits.

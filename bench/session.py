@@ -73,8 +73,8 @@ def run_session(
 ) -> dict[str, object]:
     """One scripted visit at ``size``; the measurements as a JSON-ready dict."""
     from bench.exhibit import bench_config, make_exhibit
-    from kiosk.events import Action
-    from kiosk.flow import Screen
+    from kiosk.core.events import Action
+    from kiosk.core.flow import Screen
     from kiosk.stats import StatsRecorder, db_path
 
     config = bench_config(size, idle_timeout=IDLE_S, data_dir=data_dir, stats=stats_on)

@@ -1,6 +1,6 @@
 """Hardware abstraction: arcade buttons, their LED rings and the handshake sensor.
 
-Everything physical reaches the app as the same :class:`kiosk.events.InputEvent`
+Everything physical reaches the app as the same :class:`kiosk.core.events.InputEvent`
 objects the keyboard produces.  See ``hardware/README.md`` and ``hardware/PROTOCOL.md``.
 """
 

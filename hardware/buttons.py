@@ -20,7 +20,7 @@ from gpiozero import Button
 from hardware.chord import ChordLogic
 from hardware.config import BUTTON_NAMES, GpioConfig
 from hardware.debounce import Debouncer
-from kiosk.events import Action, InputEvent
+from kiosk.core.events import Action, InputEvent
 
 log = logging.getLogger(__name__)
 

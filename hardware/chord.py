@@ -15,7 +15,7 @@ Rules (the chord must never leak a Back or Next into the exhibit):
 
 from __future__ import annotations
 
-from kiosk.events import Action
+from kiosk.core.events import Action
 
 CHORD = ("back", "next")
 _ACTIONS = {

@@ -16,7 +16,7 @@ from hardware.leds import LedPanel
 from hardware.pinfactory import describe, factory_name, make_pin_factory
 from hardware.sensor import protocol
 from hardware.sensor.supervisor import SensorSupervisor, SerialFactory
-from kiosk.events import EventBus, ExhibitState, InputEvent
+from kiosk.core.events import EventBus, ExhibitState, InputEvent
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from typing import Any
 from gpiozero import PWMLED
 
 from hardware.config import BUTTON_NAMES, LedPins
-from kiosk.events import ExhibitState
+from kiosk.core.events import ExhibitState
 
 log = logging.getLogger(__name__)
 

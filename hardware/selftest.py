@@ -17,7 +17,7 @@ from typing import TextIO
 
 from hardware.config import BUTTON_NAMES, GpioConfig, SensorConfig
 from hardware.facade import Hardware
-from kiosk.events import Action, EventBus, InputEvent
+from kiosk.core.events import Action, EventBus, InputEvent
 
 HardwareFactory = Callable[[GpioConfig, SensorConfig], Hardware]
 

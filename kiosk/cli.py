@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.config import Config, config_path, load_config, load_startup_config, parse_size
 from kiosk.content import ContentError, Story, load_story
 from kiosk.layout import SUPPORTED_SIZES
-from kiosk.tomlpos import Locator
+from kiosk.settings import Config, config_path, load_config, load_startup_config, parse_size
+from kiosk.settings.tomlpos import Locator
 
 if TYPE_CHECKING:
     from kiosk.control import CommandQueue, ControlServer
@@ -191,8 +191,8 @@ def _run_app(
     import pygame
 
     from kiosk.app import App
+    from kiosk.core.events import EventBus
     from kiosk.display import open_display
-    from kiosk.events import EventBus
     from kiosk.sdnotify import Notifier
     from kiosk.stats import StatsRecorder, db_path
     from kiosk.wiring import demo_hardware, exhibit_hardware
@@ -522,7 +522,7 @@ def cmd_config_check(args: argparse.Namespace) -> int:
 
 def cmd_config_show(args: argparse.Namespace) -> int:
     """Print the settings in use as TOML, defaults included, marking those from the file."""
-    from kiosk.config import format_effective, load_startup_config
+    from kiosk.settings import format_effective, load_startup_config
 
     path = config_path(args.config)
     config, problems = load_startup_config(path, save=False)
@@ -542,7 +542,7 @@ def _date(text: str) -> date:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     """Print daily visitor figures from the statistics database (read-only)."""
-    from kiosk.config import load_startup_config
+    from kiosk.settings import load_startup_config
     from kiosk.stats import db_path
     from kiosk.stats_report import FORMATS, daily_report
 

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from kiosk.tomlpos import Locator, error_line, suggest
+from kiosk.settings.tomlpos import Locator, error_line, suggest
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ display and the mapping is easy to test and to document.
 
 from __future__ import annotations
 
-from kiosk.events import Action
+from kiosk.core.events import Action
 
 #: Key name → action.  Arrow keys step, Enter/Space dock, H is the handshake.
 KEYMAP: dict[str, Action] = {

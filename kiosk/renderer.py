@@ -24,13 +24,13 @@ from typing import Protocol
 
 import pygame
 
-from kiosk.flow import Flow, Page, Screen
+from kiosk.core.flow import Flow, Page, Screen
+from kiosk.docking.scene import DockingScene
 from kiosk.render.regions import changed_regions
 from kiosk.scenes.attract import AttractScene
 from kiosk.scenes.chapter import ChapterScene
 from kiosk.scenes.context import SceneContext
 from kiosk.scenes.credits import CreditsScene
-from kiosk.scenes.docking import DockingScene
 
 
 class Scene(Protocol):

@@ -1,9 +1,9 @@
 """Visitor statistics: sessions, chapters, dockings, handshakes, presses, in SQLite.
 
-:class:`StatsRecorder` is an :class:`~kiosk.events.ExhibitObserver`.  Its
+:class:`StatsRecorder` is an :class:`~kiosk.core.events.ExhibitObserver`.  Its
 ``on_input``/``on_state`` only put the call on a bounded queue and return; a
 writer thread turns them into rows with the pure
-:class:`~kiosk.sessions.SessionTracker` and writes whatever has queued up in
+:class:`~kiosk.core.sessions.SessionTracker` and writes whatever has queued up in
 one transaction.  The database is in WAL mode with ``synchronous=FULL``: a
 committed row survives a power cut or ``kill -9``, and a half-written
 transaction is rolled back on the next open.
@@ -27,11 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.events import ExhibitState, InputEvent
-from kiosk.sessions import Record, SessionTracker
+from kiosk.core.events import ExhibitState, InputEvent
+from kiosk.core.sessions import Record, SessionTracker
 
 if TYPE_CHECKING:
-    from kiosk.config import Config
+    from kiosk.settings import Config
 
 log = logging.getLogger(__name__)
 

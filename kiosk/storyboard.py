@@ -13,8 +13,8 @@ from pathlib import Path
 import pygame
 
 from kiosk.content import Story
-from kiosk.docking_timeline import KEY_FRAMES
-from kiosk.flow import Page, Screen
+from kiosk.core.flow import Page, Screen
+from kiosk.docking.timeline import KEY_FRAMES
 from kiosk.render import palette
 from kiosk.render.fonts import FontBook
 from kiosk.render.painter import TextRecord

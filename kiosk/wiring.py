@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from hardware import ButtonPins, GpioConfig, Hardware, LedPins, SensorConfig
-from kiosk.config import Config
-from kiosk.events import EventBus
+from kiosk.core.events import EventBus
+from kiosk.settings import Config
 
 log = logging.getLogger(__name__)
 

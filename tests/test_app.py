@@ -13,12 +13,12 @@ import pytest
 
 from kiosk import app as app_module
 from kiosk.app import App
-from kiosk.config import Config
-from kiosk.events import Action, EventBus, ExhibitState, InputEvent
-from kiosk.flow import Screen
+from kiosk.core.events import Action, EventBus, ExhibitState, InputEvent
+from kiosk.core.flow import Screen
 from kiosk.scenes.attract import AttractScene
 from kiosk.scenes.chapter import ChapterScene
 from kiosk.sdnotify import Notifier
+from kiosk.settings import Config
 
 SIZE = (800, 480)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pygame
 
 from kiosk.cli import main
-from kiosk.docking_timeline import KEY_FRAMES
+from kiosk.docking.timeline import KEY_FRAMES
 
 STORY_DIR = Path(__file__).resolve().parent.parent / "assets" / "story"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.config import (
+from kiosk.settings import (
     DEFAULT_CONFIG_PATH,
     SCHEMA,
     Config,
@@ -486,8 +486,8 @@ def test_the_kiosk_started_with_each_broken_config_shows_the_exhibit(
 ):
     """Headless App on the config each broken file gives: frames are drawn, it is awake."""
     from kiosk.app import App
-    from kiosk.events import Action, InputEvent
-    from kiosk.flow import Screen
+    from kiosk.core.events import Action, InputEvent
+    from kiosk.core.flow import Screen
 
     path = write(tmp_path, BROKEN[case][0])
     config, problems = load_startup_config(path, fallback_dir=tmp_path / "data")

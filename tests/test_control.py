@@ -30,7 +30,6 @@ import pytest
 
 from kiosk import cli
 from kiosk.app import App
-from kiosk.config import Config, load_config
 from kiosk.content import load_story
 from kiosk.control import (
     COMMANDS,
@@ -43,9 +42,10 @@ from kiosk.control import (
     Request,
     send_command,
 )
-from kiosk.events import Action, InputEvent
-from kiosk.flow import Screen
+from kiosk.core.events import Action, InputEvent
+from kiosk.core.flow import Screen
 from kiosk.scenes.staff import status_lines
+from kiosk.settings import Config, load_config
 from tests.conftest import STORY_DIR
 
 SIZE = (800, 480)

@@ -11,16 +11,16 @@ import textwrap
 import pygame
 import pytest
 
-from kiosk import docking_timeline as tl
 from kiosk.app import App
-from kiosk.config import Config
-from kiosk.events import Action, InputEvent
-from kiosk.flow import Page, Screen
-from kiosk.render import docking_art
+from kiosk.core.events import Action, InputEvent
+from kiosk.core.flow import Page, Screen
+from kiosk.docking import art as docking_art
+from kiosk.docking import timeline as tl
+from kiosk.docking.scene import DockingScene
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.render.illustrations import render_illustration
 from kiosk.scenes.context import SceneContext
-from kiosk.scenes.docking import DockingScene
+from kiosk.settings import Config
 from kiosk.sound import NAMES, RATE, SoundPlayer, pack, resample, synthesise
 from kiosk.storyboard import shots
 

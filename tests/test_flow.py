@@ -6,8 +6,8 @@ import copy
 
 import pytest
 
-from kiosk.events import Action
-from kiosk.flow import Flow, Page, Screen, Timings
+from kiosk.core.events import Action
+from kiosk.core.flow import Flow, Page, Screen, Timings
 
 T0 = 100.0
 TIMINGS = Timings(
@@ -191,7 +191,7 @@ def test_the_dock_light_stays_on_during_the_docking_because_dock_skips():
 
 
 def test_timeline_marks_and_window_are_the_defaults():
-    from kiosk import docking_timeline as tl
+    from kiosk.docking import timeline as tl
 
     timings = Timings()
     assert timings.docking_seconds == tl.TOTAL

@@ -530,7 +530,7 @@ def test_the_data_partition_holds_the_site_config_and_the_story(built):
 def test_the_site_config_on_the_data_partition_loads_cleanly(built, tmp_path):
     config = tmp_path / "kiosk.toml"
     config.write_text(Image.cat(built["image"].data, "/config/kiosk.toml"), encoding="utf-8")
-    from kiosk.config import load_config
+    from kiosk.settings import load_config
 
     loaded, problems = load_config(config)
     assert problems == []

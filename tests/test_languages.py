@@ -15,10 +15,9 @@ import pytest
 
 from kiosk.app import App
 from kiosk.cli import main
-from kiosk.config import Config
 from kiosk.content import ContentError, glyph_problems, load_language, load_story, visible_text
-from kiosk.events import Action
-from kiosk.flow import Flow, Page, Screen, Timings
+from kiosk.core.events import Action
+from kiosk.core.flow import Flow, Page, Screen, Timings
 from kiosk.layout import SUPPORTED_SIZES, Box
 from kiosk.render import fonts as fonts_module
 from kiosk.render.cmap import CmapError, font_codepoints, read_cmap
@@ -26,6 +25,7 @@ from kiosk.render.fonts import FontBook, bundled_font, find_fonts
 from kiosk.render.illustrations import render_illustration
 from kiosk.renderer import Renderer
 from kiosk.scenes.context import SceneContext
+from kiosk.settings import Config
 from kiosk.storyboard import audit_screens
 from kiosk.storyboard import shots as storyboard_shots
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from kiosk.schedule import ALL_DAY, OpeningHours, format_day, parse_day, parse_time
+from kiosk.core.schedule import ALL_DAY, OpeningHours, format_day, parse_day, parse_time
 
 UTC = dt.UTC
 OSLO = "Europe/Oslo"

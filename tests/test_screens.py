@@ -5,7 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
-from kiosk.docking_timeline import KEY_FRAMES
+from kiosk.docking.timeline import KEY_FRAMES
 from kiosk.layout import SUPPORTED_SIZES, Box, chapter_layout
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.render.illustrations import render_illustration

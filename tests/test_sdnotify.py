@@ -11,9 +11,9 @@ import pygame
 import pytest
 
 from kiosk.app import App
-from kiosk.config import Config
 from kiosk.journal import JournalFormatter, priority, under_journald
 from kiosk.sdnotify import Notifier, socket_address, watchdog_interval
+from kiosk.settings import Config
 
 
 @pytest.fixture

@@ -12,12 +12,12 @@ import pygame
 import pytest
 
 from kiosk.app import SLEEP_WAIT, App
-from kiosk.config import Config
-from kiosk.events import Action, ExhibitState, InputEvent
-from kiosk.flow import Screen
+from kiosk.core.events import Action, ExhibitState, InputEvent
+from kiosk.core.flow import Screen
+from kiosk.core.schedule import OpeningHours
+from kiosk.core.sleep import Press, SleepPolicy
 from kiosk.power import COMMAND_TIMEOUT
-from kiosk.schedule import OpeningHours
-from kiosk.sleep import Press, SleepPolicy
+from kiosk.settings import Config
 from tests.conftest import FakeClock
 
 OSLO = ZoneInfo("Europe/Oslo")

@@ -23,8 +23,8 @@ import pytest
 
 from kiosk import stats_report
 from kiosk.control import Request
-from kiosk.events import Action, ExhibitState, InputEvent
-from kiosk.sessions import Record, SessionTracker
+from kiosk.core.events import Action, ExhibitState, InputEvent
+from kiosk.core.sessions import Record, SessionTracker
 from kiosk.stats import StatsRecorder, db_path
 from kiosk.stats_report import daily_report, format_csv, format_json, format_table
 
@@ -244,7 +244,7 @@ def test_schema_is_versioned_and_durable(recorder, tmp_path):
 
 
 def test_turned_off_in_the_config_records_nothing(tmp_path):
-    from kiosk.config import Config
+    from kiosk.settings import Config
 
     rec = StatsRecorder.from_config(Config(data_dir=tmp_path, stats=False))
     drive(rec, 3, seed=2)
@@ -446,7 +446,7 @@ WRITER = """
 import json, logging, random, sys
 from pathlib import Path
 logging.basicConfig(level=logging.INFO, format="LOG %(levelname)s %(name)s: %(message)s")
-from kiosk.events import Action, ExhibitState, InputEvent
+from kiosk.core.events import Action, ExhibitState, InputEvent
 from kiosk.stats import StatsRecorder
 
 args = json.loads(sys.argv[1])
@@ -635,8 +635,8 @@ def test_a_reload_gives_the_session_tracker_the_new_idle_timeout(tmp_path, clock
 
     from kiosk.app import App
     from kiosk.cli import known_illustrations
-    from kiosk.config import Config
     from kiosk.content import load_story
+    from kiosk.settings import Config
     from tests.conftest import STORY_DIR
 
     story = load_story(STORY_DIR, known_illustrations())

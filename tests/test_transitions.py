@@ -8,9 +8,9 @@ import pygame
 import pytest
 
 from kiosk.app import App
-from kiosk.config import Config
 from kiosk.render.regions import changed_regions
 from kiosk.renderer import halves
+from kiosk.settings import Config
 
 SIZE = (800, 480)
 #: Channel levels (of 255) a fade in steps may differ from a one-step blend.

@@ -9,11 +9,11 @@ import pygame
 import pytest
 
 from kiosk.app import App
-from kiosk.config import Config
-from kiosk.events import Action, EventBus
-from kiosk.flow import Screen
+from kiosk.core.events import Action, EventBus
+from kiosk.core.flow import Screen
 from kiosk.render.painter import TextRecord
 from kiosk.scenes.staff import draw_staff_overlay, status_lines
+from kiosk.settings import Config
 from kiosk.wiring import demo_hardware
 
 

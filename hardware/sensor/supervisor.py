@@ -26,7 +26,7 @@ from hardware.sensor import protocol
 from hardware.sensor.discovery import describe_search, find_sensor_port
 from hardware.sensor.reader import SensorProtocol, SensorReaderThread
 from hardware.sensor.state import SensorState
-from kiosk.events import Action, InputEvent
+from kiosk.core.events import Action, InputEvent
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pygame
 
-from kiosk.flow import Page
+from kiosk.core.flow import Page
 from kiosk.layout import Box, attract_layout
 from kiosk.render import palette
 from kiosk.scenes.common import draw_footer, faded, hints_for

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pygame
 
-from kiosk.flow import Page
+from kiosk.core.flow import Page
 from kiosk.layout import Box, chapter_layout
 from kiosk.render import palette
 from kiosk.scenes.common import draw_footer, draw_pill, faded, hints_for

@@ -6,7 +6,7 @@ import pytest
 
 from hardware.chord import ChordLogic
 from hardware.debounce import Debouncer
-from kiosk.events import Action
+from kiosk.core.events import Action
 
 
 @pytest.mark.parametrize("transitions", [10, 11])

@@ -12,7 +12,7 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 from hw_helpers import FakeClock, wait_until
 
 from hardware import GpioConfig, Hardware, SensorConfig
-from kiosk.events import Action, EventBus, ExhibitState
+from kiosk.core.events import Action, EventBus, ExhibitState
 
 CFG = GpioConfig()
 PINS = CFG.buttons.as_dict()

@@ -10,7 +10,7 @@ from hw_helpers import wait_until
 
 from hardware import GpioConfig, Hardware, SensorConfig
 from hardware.sim import SimulatedSensor
-from kiosk.events import EventBus
+from kiosk.core.events import EventBus
 
 CYCLES = 100
 

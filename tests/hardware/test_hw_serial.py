@@ -20,7 +20,7 @@ from hardware.sensor import protocol as p
 from hardware.sensor.discovery import find_sensor_port, parse_usb_id
 from hardware.sensor.supervisor import SensorSupervisor
 from hardware.sim import SimulatedSensor
-from kiosk.events import Action, EventBus, InputEvent
+from kiosk.core.events import Action, EventBus, InputEvent
 
 FAST = {"reconnect_initial": 0.005, "reconnect_max": 0.02}
 

@@ -49,8 +49,8 @@ from hardware.sensor import supervisor as supervisor_module
 from kiosk import cli
 from kiosk.app import App, default_illustrator
 from kiosk.control import ControlServer
+from kiosk.core.events import EventBus, ExhibitState, InputEvent
 from kiosk.display import open_display
-from kiosk.events import EventBus, ExhibitState, InputEvent
 from kiosk.scenes.staff import status_lines
 from kiosk.stats import StatsRecorder, db_path
 from kiosk.wiring import gpio_config

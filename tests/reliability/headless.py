@@ -26,13 +26,13 @@ import pygame
 
 from hardware import Hardware, SensorConfig
 from kiosk.app import App, default_illustrator
-from kiosk.config import Config, load_config
 from kiosk.content import Story
-from kiosk.events import EventBus, InputEvent
-from kiosk.flow import Page, Screen
+from kiosk.core.events import EventBus, InputEvent
+from kiosk.core.flow import Page, Screen
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.renderer import Renderer
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
+from kiosk.settings import Config, load_config
 from kiosk.stats import StatsRecorder
 from kiosk.wiring import gpio_config
 

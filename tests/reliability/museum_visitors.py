@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kiosk.events import Action
+from kiosk.core.events import Action
 
 #: No input this long before a deadline (longer than a frame at 10 fps or more) …
 GUARD_BEFORE = 0.15

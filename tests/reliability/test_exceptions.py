@@ -38,13 +38,14 @@ import kiosk.app
 import kiosk.renderer
 from hardware import GpioConfig, Hardware, SensorConfig
 from hardware.leds import LedPanel, modes_for
-from kiosk import docking_timeline
 from kiosk.app import App
-from kiosk.config import Config
 from kiosk.content import Story
 from kiosk.control import ControlServer, send_command
-from kiosk.events import Action, EventBus, InputEvent
-from kiosk.flow import Flow, Page, Screen
+from kiosk.core.events import Action, EventBus, InputEvent
+from kiosk.core.flow import Flow, Page, Screen
+from kiosk.docking import timeline as docking_timeline
+from kiosk.docking.scene import DockingScene
+from kiosk.docking.text import DockingText
 from kiosk.keyboard import action_for
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.render.palette import INK, SPACE_TOP
@@ -54,8 +55,7 @@ from kiosk.scenes.chapter import ChapterScene
 from kiosk.scenes.compositor import Compositor
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.credits import CreditsScene
-from kiosk.scenes.docking import DockingScene
-from kiosk.scenes.docking_text import DockingText
+from kiosk.settings import Config
 from kiosk.stats import StatsRecorder, db_path
 from kiosk.wiring import DemoHand
 from tests.conftest import FakeClock

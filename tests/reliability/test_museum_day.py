@@ -52,11 +52,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from kiosk import docking_timeline
 from kiosk.app import MAX_SLEEP
-from kiosk.events import Action, InputEvent
-from kiosk.flow import Page, Screen
-from kiosk.schedule import DAYS
+from kiosk.core.events import Action, InputEvent
+from kiosk.core.flow import Page, Screen
+from kiosk.core.schedule import DAYS
+from kiosk.docking import timeline as docking_timeline
 from kiosk.stats import db_path
 from kiosk.stats_report import Report, daily_report
 from tests.reliability.headless import (

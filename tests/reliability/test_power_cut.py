@@ -38,9 +38,9 @@ import pytest
 
 from hardware.sim import SimulatedSensor
 from kiosk.cli import known_illustrations
-from kiosk.config import Config, last_good_path, load_startup_config, parse_config
 from kiosk.content import load_story
 from kiosk.control import send_command
+from kiosk.settings import Config, last_good_path, load_startup_config, parse_config
 from kiosk.stats import DB_NAME, SCHEMA_VERSION
 from tests.conftest import REPO, STORY_DIR
 from tests.reliability.scripted_visitor import ScriptedVisitor, VisitorLog

@@ -3,7 +3,7 @@
 Keyboard, GPIO buttons, the serial handshake sensor and staff commands all
 turn what happened into an :class:`InputEvent` and put it on an
 :class:`EventBus`.  The application drains the bus once per frame and feeds the
-actions to the pure state machine in :mod:`kiosk.flow`; it never needs to know
+actions to the pure state machine in :mod:`kiosk.core.flow`; it never needs to know
 where an event came from (the ``source`` field is kept for logs and statistics).
 """
 

@@ -1,8 +1,8 @@
 """The docking scene: 80 seconds from rendezvous to the artificial eclipse.
 
-What happens when comes from the pure timeline in :mod:`kiosk.docking_timeline`
+What happens when comes from the pure timeline in :mod:`kiosk.docking.timeline`
 (so a frame depends only on ``t`` and the visitor's grip); this module turns a
-:class:`~kiosk.docking_timeline.DockingFrame` into pixels.  Everything costly is
+:class:`~kiosk.docking.timeline.DockingFrame` into pixels.  Everything costly is
 drawn ahead, once per screen size, in five slices (:meth:`DockingScene.warm_up`):
 the sky over the Earth, Soyuz and Apollo at every scale the camera uses, the
 hatchway with the two arms, Soyuz's view of the Sun, and the text of every
@@ -22,14 +22,14 @@ from collections.abc import Iterator
 
 import pygame
 
-from kiosk import docking_timeline as tl
-from kiosk.flow import FlowState, Page
-from kiosk.render import docking_art as da
+from kiosk.core.flow import FlowState, Page
+from kiosk.docking import art as da
+from kiosk.docking import timeline as tl
+from kiosk.docking.text import DockingText
 from kiosk.render import spacecraft as sc
 from kiosk.render.spacecraft import Sprite, ZoomSprite
 from kiosk.scenes.compositor import Compositor, Layer
 from kiosk.scenes.context import SceneContext
-from kiosk.scenes.docking_text import DockingText
 
 #: How far the near stars drift for each metre the camera pans, as a fraction of
 #: the picture's height (the far sky and the Earth stay put).

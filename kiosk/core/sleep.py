@@ -23,7 +23,7 @@ from typing import Protocol
 
 
 class Hours(Protocol):
-    """What the policy needs of :class:`kiosk.schedule.OpeningHours`."""
+    """What the policy needs of :class:`kiosk.core.schedule.OpeningHours`."""
 
     def is_open(self, when: float) -> bool:
         """Whether the museum is open at Unix time ``when``."""

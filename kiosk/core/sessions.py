@@ -1,7 +1,7 @@
 """Visitor sessions from the exhibit's inputs and screens: what statistics are made of.
 
 Pure: the :class:`SessionTracker` is fed the same calls as an
-:class:`~kiosk.events.ExhibitObserver` and returns :class:`Record` rows to store;
+:class:`~kiosk.core.events.ExhibitObserver` and returns :class:`Record` rows to store;
 it keeps no clock and touches no disk, so tests drive it directly.
 
 A session (a visit) starts with the first visitor press while no session is
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kiosk.events import Action, ExhibitState, InputEvent
+from kiosk.core.events import Action, ExhibitState, InputEvent
 
 #: Inputs that are a visitor pressing something (a handshake is gripping the hand).
 PRESSES = frozenset({Action.NEXT, Action.BACK, Action.DOCK, Action.LANGUAGE, Action.HANDSHAKE})

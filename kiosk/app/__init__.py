@@ -1,7 +1,7 @@
 """The running exhibit: input in, flow forward, frames out; never a broken screen.
 
-:class:`App` is the thin pygame shell around the pure :class:`~kiosk.flow.Flow`.
-Every input source puts events on one :class:`~kiosk.events.EventBus`; the
+:class:`App` is the thin pygame shell around the pure :class:`~kiosk.core.flow.Flow`.
+Every input source puts events on one :class:`~kiosk.core.events.EventBus`; the
 keyboard is just one of them.  :meth:`App.step` does one turn of the loop with
 the injected clock, so tests drive it frame by frame; :meth:`App.run` loops,
 drawing only when something changed and sleeping until the next event or
@@ -15,7 +15,7 @@ Staff commands from the control socket (:mod:`kiosk.control`) wait in a
 start of a step; visitor-like ones (next, back, dock, lang) go through the bus
 as ``InputEvent(source="staff")``.  Outside opening hours, or after ``sleep``,
 the screen is black and the loop only wakes for input, commands and the next
-change of the schedule (:mod:`kiosk.sleep`).
+change of the schedule (:mod:`kiosk.core.sleep`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from pathlib import Path, PurePath
 import pygame
 
 from kiosk import __version__
-from kiosk.config import Config
 from kiosk.content import Story
 from kiosk.control import (
     COMMANDS,
@@ -43,9 +42,11 @@ from kiosk.control import (
     ok,
     where,
 )
+from kiosk.core.events import Action, EventBus, ExhibitObserver, ExhibitState, InputEvent
+from kiosk.core.flow import Flow, FlowState, Page, Screen, Timings
+from kiosk.core.sleep import Press, SleepPolicy
+from kiosk.docking.scene import DockingScene
 from kiosk.errors import ErrorReporter
-from kiosk.events import Action, EventBus, ExhibitObserver, ExhibitState, InputEvent
-from kiosk.flow import Flow, FlowState, Page, Screen, Timings
 from kiosk.keyboard import QUIT_KEYS, action_for
 from kiosk.memory import release_free_memory
 from kiosk.power import DisplayPower
@@ -53,10 +54,9 @@ from kiosk.render import palette
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.renderer import Renderer, Snapshot
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
-from kiosk.scenes.docking import DockingScene
 from kiosk.scenes.staff import draw_staff_overlay
 from kiosk.sdnotify import Notifier
-from kiosk.sleep import Press, SleepPolicy
+from kiosk.settings import Config
 from kiosk.sound import SoundPlayer
 
 log = logging.getLogger(__name__)

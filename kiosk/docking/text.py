@@ -14,7 +14,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.content import Language
-from kiosk.docking_timeline import SCENES, TOTAL, DockingFrame
+from kiosk.docking.timeline import SCENES, TOTAL, DockingFrame
 from kiosk.layout import Box, DockingLayout, docking_layout
 from kiosk.render import palette
 from kiosk.render.painter import to_rect

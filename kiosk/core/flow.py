@@ -32,8 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from kiosk import docking_timeline
-from kiosk.events import Action, ExhibitState
+from kiosk.core.events import Action, ExhibitState
+from kiosk.docking import timeline as docking_timeline
 
 
 class Screen(StrEnum):

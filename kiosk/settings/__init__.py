@@ -23,12 +23,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hardware.config import BUTTON_NAMES, ButtonPins, GpioConfig, LedPins
-from kiosk.schedule import ALL_DAY, DAYS, OpeningHours, format_day, parse_date, parse_day
-from kiosk.tomlpos import Locator, error_line, suggest
+from kiosk.core.schedule import ALL_DAY, DAYS, OpeningHours, format_day, parse_date, parse_day
+from kiosk.settings.tomlpos import Locator, error_line, suggest
 
 log = logging.getLogger(__name__)
 
-ASSETS_DIR = Path(__file__).resolve().parent.parent / "assets"
+ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 BUTTONS = BUTTON_NAMES
 #: BCM pins: the hardware layer's standard wiring (hardware/README.md).
 DEFAULT_BUTTON_PINS = tuple(ButtonPins().as_dict().items())
