@@ -93,7 +93,7 @@ def _check_config(path: Path, repo: Path) -> str:
         raise BuildError(f"--config {path}: cannot be read ({exc})") from None
     sys.path.insert(0, str(repo))
     try:
-        from kiosk.config import Config, parse_config
+        from kiosk.settings import Config, parse_config
     except ImportError:
         parse_config = None
     finally:
