@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.exc import ContentError
 from kiosk.settings.tomlpos import Locator, error_line, suggest
 
 log = logging.getLogger(__name__)
@@ -85,14 +86,6 @@ class ContentProblem:
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else f"{self.file}"
         return f"{where}: {self.key}: {self.message}"
-
-
-class ContentError(Exception):
-    """The story files have problems; ``problems`` lists every one of them."""
-
-    def __init__(self, problems: Iterable[ContentProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True, slots=True)

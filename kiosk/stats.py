@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.core.events import ExhibitState, InputEvent
 from kiosk.core.sessions import Record, SessionTracker
+from kiosk.exc import CorruptDatabase
 
 if TYPE_CHECKING:
     from kiosk.settings import Config
@@ -63,10 +64,6 @@ REOPEN_SECONDS = 60.0
 BUSY_TIMEOUT = 2.0
 
 _STOP = object()
-
-
-class CorruptDatabase(Exception):
-    """The statistics file is not a usable SQLite database."""
 
 
 def db_path(data_dir: Path) -> Path:

@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from queue import Empty, SimpleQueue
 
+from kiosk.exc import CommandError, LineTooLong, Unreachable
+
 log = logging.getLogger(__name__)
 
 MAX_LINE = 4096  # bytes in one request line, newline included
@@ -68,14 +70,6 @@ COMMANDS: dict[str, tuple[str | None, str]] = {
     "wake": (None, "wake until the next change of the opening hours"),
     "help": (None, "list the commands"),
 }
-
-
-class CommandError(Exception):
-    """A command that cannot be done; the message is shown to staff as is."""
-
-
-class LineTooLong(CommandError):
-    """A request line over the limit."""
 
 
 class LineReader:
@@ -468,12 +462,6 @@ class ControlServer:
 
 
 # -- the client ------------------------------------------------------------------
-
-
-class Unreachable(Exception):
-    """The client could not talk to the kiosk; the message says why and what to do."""
-
-    exit_code = 3
 
 
 def unreachable_message(exc: OSError, path: Path, group: str) -> str:

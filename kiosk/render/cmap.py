@@ -17,12 +17,10 @@ import struct
 from collections.abc import Iterable
 from pathlib import Path
 
+from kiosk.exc import CmapError
+
 #: (platform, encoding) pairs whose subtables map Unicode code points.
 UNICODE_ENCODINGS = frozenset({(0, 0), (0, 1), (0, 2), (0, 3), (0, 4), (0, 6), (3, 1), (3, 10)})
-
-
-class CmapError(ValueError):
-    """The data is not a font whose character map can be read."""
 
 
 def _unpack(fmt: str, data: bytes, offset: int) -> tuple[int, ...]:

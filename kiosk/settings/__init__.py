@@ -24,6 +24,7 @@ from pathlib import Path
 
 from hardware.config import BUTTON_NAMES, ButtonPins, GpioConfig, LedPins
 from kiosk.core.schedule import ALL_DAY, DAYS, OpeningHours, format_day, parse_date, parse_day
+from kiosk.exc import BadValue
 from kiosk.settings.tomlpos import Locator, error_line, suggest
 
 log = logging.getLogger(__name__)
@@ -67,15 +68,6 @@ class Config:
     control_group: str = "kiosk-staff"
     stats: bool = True
     source: str = "defaults"
-
-
-class BadValue(ValueError):
-    """A wrong setting: what was expected, which part was wrong, and a hint."""
-
-    def __init__(self, expected: str, *, got: object = None, hint: str = "") -> None:
-        super().__init__(expected)
-        self.got = got
-        self.hint = hint
 
 
 # Converters: each takes the TOML value and returns the Config value, or raises
