@@ -176,7 +176,7 @@ class DockingScene:
         r = max(4, round(self.unit * 0.02))
         surface = pygame.Surface((2 * r, 2 * r))
         surface.fill((0, 0, 0))
-        sc.art.glow(surface, (r, r), r, (255, 226, 170), 0.9, falloff=2.2)
+        sc.prim.glow(surface, (r, r), r, (255, 226, 170), 0.9, falloff=2.2)
         return da.finish_rgb(surface)
 
     @staticmethod

@@ -15,8 +15,9 @@ from collections.abc import Callable
 
 import pygame
 
-from kiosk.render import art
-from kiosk.render.art import Point, Shape, scale_color, smoothstep
+from kiosk.render import bodies
+from kiosk.render import primitives as prim
+from kiosk.render import spacecraft as sc
 from kiosk.render.palette import (
     APOLLO_BLUE,
     INK,
@@ -26,6 +27,7 @@ from kiosk.render.palette import (
     Color,
     mix,
 )
+from kiosk.render.primitives import Point, Shape, scale_color, smoothstep
 
 Illustration = Callable[[pygame.Surface, random.Random], None]
 
@@ -39,8 +41,8 @@ def _dims(surf: pygame.Surface) -> tuple[int, int, float, float, float]:
 
 def _space(surf: pygame.Surface, rng: random.Random, density: float = 0.9) -> None:
     """Deep navy sky with stars."""
-    art.gradient_stops(surf, [(0.0, (3, 7, 18)), (0.55, SPACE_TOP), (1.0, SPACE_BOTTOM)])
-    art.starfield(surf, rng, density)
+    prim.gradient_stops(surf, [(0.0, (3, 7, 18)), (0.55, SPACE_TOP), (1.0, SPACE_BOTTOM)])
+    prim.starfield(surf, rng, density)
 
 
 # --------------------------------------------------------------------------- starfield
@@ -49,12 +51,12 @@ def _space(surf: pygame.Surface, rng: random.Random, density: float = 0.9) -> No
 def draw_starfield(surf: pygame.Surface, rng: random.Random) -> None:
     """A deep sky with a faint Milky Way band."""
     w, h, u, _cx, _cy = _dims(surf)
-    art.gradient_stops(surf, [(0.0, (2, 6, 16)), (0.5, SPACE_TOP), (1.0, (9, 20, 42))])
-    art.glow(surf, (w * 0.25, h * 0.7), u * 0.7, (40, 30, 70), 0.35, falloff=1.6)
-    art.glow(surf, (w * 0.8, h * 0.25), u * 0.6, (20, 50, 70), 0.3, falloff=1.6)
-    art.milky_way(surf, rng, (-0.1 * w, 0.92 * h), (1.1 * w, 0.08 * h), 0.42 * u, 1.0)
-    art.starfield(surf, rng, 1.1)
-    art.vignette(surf, 0.35)
+    prim.gradient_stops(surf, [(0.0, (2, 6, 16)), (0.5, SPACE_TOP), (1.0, (9, 20, 42))])
+    prim.glow(surf, (w * 0.25, h * 0.7), u * 0.7, (40, 30, 70), 0.35, falloff=1.6)
+    prim.glow(surf, (w * 0.8, h * 0.25), u * 0.6, (20, 50, 70), 0.3, falloff=1.6)
+    prim.milky_way(surf, rng, (-0.1 * w, 0.92 * h), (1.1 * w, 0.08 * h), 0.42 * u, 1.0)
+    prim.starfield(surf, rng, 1.1)
+    prim.vignette(surf, 0.35)
 
 
 # --------------------------------------------------------------------------- sputnik
@@ -97,19 +99,19 @@ def _sputnik(surf: pygame.Surface, c: Point, r: float, tilt: float) -> None:
     for depth, base, tip in sorted(rods):
         if depth < 0:
             rod(base, tip, depth)
-    art.chrome_sphere(surf, c, r, light=(-0.55, -0.6, 0.6))
+    prim.chrome_sphere(surf, c, r, light=(-0.55, -0.6, 0.6))
     for depth, base, tip in sorted(rods):
         if depth >= 0:
             rod(base, tip, depth)
-            art.shaded_sphere(surf, rot(*base), r * 0.1, (160, 164, 172), specular=0.6)
+            prim.shaded_sphere(surf, rot(*base), r * 0.1, (160, 164, 172), specular=0.6)
 
 
 def draw_sputnik(surf: pygame.Surface, rng: random.Random) -> None:
     """Sputnik 1 over the Earth's limb, on a faint dotted orbit."""
     w, h, u, cx, cy = _dims(surf)
     _space(surf, rng, 0.8)
-    art.sun(surf, (w * 0.1, h * 0.09), u * 0.02, strength=0.9)
-    (ex, ey), _er = art.earth_limb(
+    bodies.sun(surf, (w * 0.1, h * 0.09), u * 0.02, strength=0.9)
+    (ex, ey), _er = bodies.earth_limb(
         surf, pygame.Rect(-0.6 * w, h * 0.7, 2.2 * w, h * 0.3 + 2), rng, sun_side=-0.6, land=0.7
     )
     sp = (cx + 0.22 * u, cy - 0.12 * u)
@@ -128,16 +130,16 @@ def draw_sputnik(surf: pygame.Surface, rng: random.Random) -> None:
     def fade(t: float) -> float:
         return 0.55 * smoothstep(0.0, 0.2, t) * smoothstep(1.0, 0.8, t)
 
-    art.dotted_path(surf, pts, (200, 214, 236), u * 0.014, u * 0.0026, fade=fade)
+    prim.dotted_path(surf, pts, (200, 214, 236), u * 0.014, u * 0.0026, fade=fade)
     _sputnik(surf, sp, u * 0.062, -0.22)
-    art.vignette(surf, 0.3)
+    prim.vignette(surf, 0.3)
 
 
 # --------------------------------------------------------------------------- vostok
 
 
 def _vostok(
-    surf: pygame.Surface, nose: Point, s: float, light: art.Vec3, *, airlock: bool = False
+    surf: pygame.Surface, nose: Point, s: float, light: prim.Vec3, *, airlock: bool = False
 ) -> pygame.Rect:
     """Vostok (or, with ``airlock``, Voskhod 2) flying right; ``nose`` is the front
     of the descent sphere, ``s`` px per metre.  Returns the rect."""
@@ -155,15 +157,15 @@ def _vostok(
     prof = [(1.9, 0.55), (2.75, 1.215), (4.25, 0.56), (4.4, 0.42)]
     top = [pt(a, -r) for a, r in prof]
     bot = [pt(a, r) for a, r in reversed(prof)]
-    art.shaded_polygon(surf, top + bot, im_mat[0], ny, 1.215 * s, light=light, specular=im_mat[1])
+    prim.shaded_polygon(surf, top + bot, im_mat[0], ny, 1.215 * s, light=light, specular=im_mat[1])
     bell = [pt(4.35, -0.22), pt(4.75, -0.38), pt(4.75, 0.38), pt(4.35, 0.22)]
-    art.shaded_polygon(surf, bell, (80, 78, 76), ny, 0.4 * s, light=light)
+    prim.shaded_polygon(surf, bell, (80, 78, 76), ny, 0.4 * s, light=light)
     # The ring of gas bottles round the forward cone.
     for k in range(8):
         t = (k + 0.5) / 8 * math.pi
         r = -math.cos(t) * 1.05
-        art.shaded_sphere(surf, pt(2.28, r), 0.22 * s, (200, 204, 210), light=light, specular=0.4)
-    layer = art.new_layer(surf.get_size())
+        prim.shaded_sphere(surf, pt(2.28, r), 0.22 * s, (200, 204, 210), light=light, specular=0.4)
+    layer = prim.new_layer(surf.get_size())
     for a in (2.75, 3.5):
         rr = 1.215 if a == 2.75 else 0.9
         pygame.draw.line(layer, (0, 0, 0, 60), pt(a, -rr), pt(a, rr), max(1, round(0.04 * s)))
@@ -174,14 +176,14 @@ def _vostok(
     surf.blit(layer, (0, 0))
     # The descent sphere with its straps, hatch and window.
     c = pt(1.15, 0.0)
-    art.shaded_sphere(surf, c, 1.15 * s, sphere_col, light=light, specular=0.2, ambient=0.14)
-    layer = art.new_layer(surf.get_size())
+    prim.shaded_sphere(surf, c, 1.15 * s, sphere_col, light=light, specular=0.2, ambient=0.14)
+    layer = prim.new_layer(surf.get_size())
     for k in (-0.55, 0.5):
         pts = [
             pt(1.15 - 1.15 * math.cos(t) * 0.98, k * 1.15 * math.sin(t) + (0.1 if k > 0 else -0.1))
             for t in [i / 24 * math.pi for i in range(25)]
         ]
-        art.thick_polyline(layer, pts, (40, 40, 44, 110), max(1.0, 0.07 * s))
+        prim.thick_polyline(layer, pts, (40, 40, 44, 110), max(1.0, 0.07 * s))
     pygame.draw.circle(layer, (16, 20, 30, 230), pt(0.8, -0.25), 0.16 * s)
     pygame.draw.circle(
         layer, (255, 255, 255, 60), pt(0.8, -0.25), 0.16 * s, max(1, round(0.03 * s))
@@ -191,7 +193,7 @@ def _vostok(
     if airlock:
         # Voskhod 2's inflatable Volga airlock, standing up from the sphere.
         al = [pt(1.45, -0.9), pt(1.45, -3.2), pt(0.45, -3.2), pt(0.45, -0.9)]
-        art.shaded_polygon(
+        prim.shaded_polygon(
             surf,
             al,
             (214, 210, 196),
@@ -200,7 +202,7 @@ def _vostok(
             vertical=True,
             light=(light[1], light[0], light[2]),
         )
-        layer = art.new_layer(surf.get_size())
+        layer = prim.new_layer(surf.get_size())
         for k in range(7):
             y = -1.1 - k * 0.33
             pygame.draw.line(
@@ -217,15 +219,15 @@ def _vostok(
             ),
         )
         surf.blit(layer, (0, 0))
-    return art.bounding_rect([pt(-1.9, -1.8), pt(4.75, 1.9)], 2)
+    return prim.bounding_rect([pt(-1.9, -1.8), pt(4.75, 1.9)], 2)
 
 
 def draw_vostok(surf: pygame.Surface, rng: random.Random) -> None:
     """Vostok 1 over the Earth's limb with a sunrise glowing on the horizon."""
     w, h, u, cx, cy = _dims(surf)
-    art.gradient_stops(surf, [(0.0, (3, 7, 18)), (0.6, (8, 16, 36)), (1.0, (20, 30, 56))])
-    art.starfield(surf, rng, 0.7)
-    art.earth_limb(
+    prim.gradient_stops(surf, [(0.0, (3, 7, 18)), (0.6, (8, 16, 36)), (1.0, (20, 30, 56))])
+    prim.starfield(surf, rng, 0.7)
+    bodies.earth_limb(
         surf,
         pygame.Rect(-0.6 * w, h * 0.68, 2.2 * w, h * 0.32 + 2),
         rng,
@@ -235,7 +237,7 @@ def draw_vostok(surf: pygame.Surface, rng: random.Random) -> None:
     )
     s = u * 0.1
     _vostok(surf, (cx + 0.2 * u, cy - 0.08 * u), s, (-0.75, -0.25, 0.6))
-    art.vignette(surf, 0.3)
+    prim.vignette(surf, 0.3)
 
 
 # --------------------------------------------------------------------------- moon
@@ -249,20 +251,20 @@ def draw_moon(surf: pygame.Surface, rng: random.Random) -> None:
     mr = 0.28 * u
     ec = (cx - 0.34 * u, cy + 0.34 * u)
     er = 0.055 * u
-    art.earth_disc(surf, ec, er, rng, light=(0.75, -0.3, 0.6), view=(-40, 20), clouds=0.7)
+    bodies.earth_disc(surf, ec, er, rng, light=(0.75, -0.3, 0.6), view=(-40, 20), clouds=0.7)
     p0 = (ec[0] + er * 1.5 * 0.6, ec[1] - er * 1.5 * 0.8)
     p2 = (mc[0] - mr * 1.08 * 0.8, mc[1] + mr * 1.08 * 0.6)
     mid = ((p0[0] + p2[0]) / 2, (p0[1] + p2[1]) / 2)
     dx, dy = p2[0] - p0[0], p2[1] - p0[1]
     ctrl = (mid[0] + dy * 0.35, mid[1] - dx * 0.35)
-    pts = art.bezier(p0, ctrl, p2, n=120)
+    pts = prim.bezier(p0, ctrl, p2, n=120)
 
     def fade(t: float) -> float:
         return 0.7 * smoothstep(0.0, 0.1, t) * smoothstep(1.0, 0.88, t)
 
-    art.dotted_path(surf, pts, (214, 222, 240), u * 0.015, u * 0.003, fade=fade)
-    art.moon(surf, mc, mr, rng, light=(0.75, -0.25, 0.6), glow_strength=0.5)
-    art.vignette(surf, 0.3)
+    prim.dotted_path(surf, pts, (214, 222, 240), u * 0.015, u * 0.003, fade=fade)
+    bodies.moon(surf, mc, mr, rng, light=(0.75, -0.25, 0.6), glow_strength=0.5)
+    prim.vignette(surf, 0.3)
 
 
 # --------------------------------------------------------------------------- spacewalk
@@ -326,27 +328,27 @@ def _spacewalker(surf: pygame.Surface, c: Point, size: float, angle: float) -> P
         ([("circle", p(0.02, -0.44), 0.18 * size)], suit),
     ]
     for shape, col in parts:
-        art.drop_shadow(surf, shape, (size * 0.012, size * 0.018), size * 0.02, 80)
-        art.shaded_shape(surf, shape, col, light=light, relief=relief, shadow=0.56, highlight=0.1)
+        prim.drop_shadow(surf, shape, (size * 0.012, size * 0.018), size * 0.02, 80)
+        prim.shaded_shape(surf, shape, col, light=light, relief=relief, shadow=0.56, highlight=0.1)
     # Visor: dark glass with the blue Earth and a window of sky reflected in it.
     visor: Shape = [ell((0.08, -0.43), 0.12, 0.1)]
-    art.shaded_shape(
+    prim.shaded_shape(
         surf, visor, (34, 44, 70), light=light, relief=size * 0.03, shadow=0.5, highlight=0.0
     )
-    hl = art.new_layer(surf.get_size())
+    hl = prim.new_layer(surf.get_size())
     pygame.draw.polygon(
         hl,
         (255, 255, 255, 80),
-        art.ellipse_points(p(0.03, -0.48), 0.05 * size, 0.022 * size, angle - 0.5),
+        prim.ellipse_points(p(0.03, -0.48), 0.05 * size, 0.022 * size, angle - 0.5),
     )
     pygame.draw.polygon(
         hl,
         (110, 170, 240, 110),
-        art.ellipse_points(p(0.12, -0.37), 0.07 * size, 0.022 * size, angle - 0.25),
+        prim.ellipse_points(p(0.12, -0.37), 0.07 * size, 0.022 * size, angle - 0.25),
     )
-    surf.blit(art.soften(hl, 2), (0, 0))
+    surf.blit(prim.soften(hl, 2), (0, 0))
     # Suit details: joint rings, chest regulator, the red band on the helmet.
-    det = art.new_layer(surf.get_size())
+    det = prim.new_layer(surf.get_size())
     lw = max(1, round(size * 0.012))
     for a, b in (
         ((-0.31, -0.12), (-0.4, 0.02)),
@@ -370,8 +372,8 @@ def draw_spacewalk(surf: pygame.Surface, rng: random.Random) -> None:
     """Alexei Leonov on his tether outside Voskhod 2, the Earth below."""
     w, h, u, cx, cy = _dims(surf)
     _space(surf, rng, 0.7)
-    art.sun(surf, (w * 0.06, h * 0.06), u * 0.018, strength=0.6)
-    art.earth_limb(
+    bodies.sun(surf, (w * 0.06, h * 0.06), u * 0.018, strength=0.6)
+    bodies.earth_limb(
         surf, pygame.Rect(-1.4 * w, h * 0.66, 2.6 * w, h * 0.5), rng, sun_side=-0.5, land=0.8
     )
     s = u * 0.05
@@ -387,22 +389,22 @@ def draw_spacewalk(surf: pygame.Surface, rng: random.Random) -> None:
         walker[0] + ax * math.cos(ang) - ay * math.sin(ang),
         walker[1] + ax * math.sin(ang) + ay * math.cos(ang),
     )
-    pts = art.bezier(
+    pts = prim.bezier(
         hatch,
         (hatch[0] + 0.02 * u, hatch[1] - 0.2 * u),
         (attach[0] - 0.3 * u, attach[1] + 0.02 * u),
         attach,
         90,
     )
-    art.thick_polyline(surf, pts, (150, 144, 128), max(2.0, u * 0.007))
-    art.thick_polyline(
+    prim.thick_polyline(surf, pts, (150, 144, 128), max(2.0, u * 0.007))
+    prim.thick_polyline(
         surf,
         [(x - u * 0.0015, y - u * 0.0015) for x, y in pts],
         (226, 218, 196),
         max(1.0, u * 0.0035),
     )
     _spacewalker(surf, walker, size, ang)
-    art.vignette(surf, 0.3)
+    prim.vignette(surf, 0.3)
 
 
 # --------------------------------------------------------------------------- blueprint
@@ -473,10 +475,10 @@ def _dashed(
 def draw_blueprint(surf: pygame.Surface, rng: random.Random) -> None:
     """A blueprint of the R-7 'Vostok' rocket, a tribute to the chief designer."""
     w, h, u, cx, cy = _dims(surf)
-    art.gradient_stops(surf, [(0.0, (22, 66, 124)), (1.0, (14, 48, 98))])
-    art.glow(surf, (cx - 0.1 * u, cy - 0.15 * u), u * 0.9, (30, 50, 70), 0.35, falloff=1.5)
+    prim.gradient_stops(surf, [(0.0, (22, 66, 124)), (1.0, (14, 48, 98))])
+    prim.glow(surf, (cx - 0.1 * u, cy - 0.15 * u), u * 0.9, (30, 50, 70), 0.35, falloff=1.5)
     # Paper texture: faint fibres and specks.
-    tex = art.new_layer((w, h))
+    tex = prim.new_layer((w, h))
     for _ in range(int(w * h / 900)):
         x, y = rng.uniform(0, w), rng.uniform(0, h)
         a = rng.uniform(0, math.pi)
@@ -489,7 +491,7 @@ def draw_blueprint(surf: pygame.Surface, rng: random.Random) -> None:
         pygame.draw.line(tex, col, (x, y), (x + math.cos(a) * ln, y + math.sin(a) * ln), 1)
     surf.blit(tex, (0, 0))
     ink = (226, 236, 250)
-    grid = art.new_layer((w, h))
+    grid = prim.new_layer((w, h))
     g = u / 40
     for i in range(int(w / g) + 2):
         x = cx + (i - int(w / g / 2) - 1) * g
@@ -662,7 +664,7 @@ def draw_blueprint(surf: pygame.Surface, rng: random.Random) -> None:
     _text(surf, "ВОСТОК  8К72К", (tb.centerx, tb.top + tb_h * 0.28), u * 0.036, line)
     _text(surf, "С. П. Королёв", (tb.left + tb_w * 0.3, tb.top + tb_h * 0.78), u * 0.026, line)
     _text(surf, "1961", (tb.left + tb_w * 0.8, tb.top + tb_h * 0.78), u * 0.028, line)
-    art.vignette(surf, 0.35, (4, 14, 34))
+    prim.vignette(surf, 0.35, (4, 14, 34))
 
 
 # --------------------------------------------------------------------------- earth
@@ -674,7 +676,7 @@ def draw_earth(surf: pygame.Surface, rng: random.Random) -> None:
     _space(surf, rng, 0.6)
     ec = (cx - 0.04 * u, cy + 0.03 * u)
     er = 0.28 * u
-    ring = art.new_layer((w, h))
+    ring = prim.new_layer((w, h))
     rr = 0.42 * u
     for k in range(72):
         a = k / 72 * 2 * math.pi + rng.uniform(-0.02, 0.02)
@@ -688,8 +690,8 @@ def draw_earth(surf: pygame.Surface, rng: random.Random) -> None:
         )
     surf.blit(ring, (0, 0))
     light = (-0.62, -0.32, 0.72)
-    art.earth_disc(surf, ec, er, rng, light=light, view=(14.0, 12.0))
-    art.moon(
+    bodies.earth_disc(surf, ec, er, rng, light=light, view=(14.0, 12.0))
+    bodies.moon(
         surf,
         (ec[0] + 0.36 * u, ec[1] - 0.3 * u),
         0.05 * u,
@@ -698,7 +700,7 @@ def draw_earth(surf: pygame.Surface, rng: random.Random) -> None:
         glow_strength=0.25,
         craters=20,
     )
-    art.vignette(surf, 0.3)
+    prim.vignette(surf, 0.3)
 
 
 # --------------------------------------------------------------------------- moon landing
@@ -716,18 +718,18 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
     gold = (214, 164, 74)
     lw = max(1, round(0.06 * s))
     # Long shadow on the ground, to the right.
-    sh = art.new_layer(surf.get_size())
+    sh = prim.new_layer(surf.get_size())
     pygame.draw.polygon(
         sh,
         (0, 0, 0, 130),
         [P(-2.0, 0.05), P(2.4, 0.25), P(15.0, -0.2), P(14.5, -0.9), P(6.0, -0.9), P(-1.2, -0.5)],
     )
-    surf.blit(art.soften(sh, 3), (0, 0))
+    surf.blit(prim.soften(sh, 3), (0, 0))
     leg = (196, 184, 150)
     pad = (176, 170, 150)
     # Side legs splayed out, with their struts and footpads.
     for sgn in (-1, 1):
-        art.shaded_shape(
+        prim.shaded_shape(
             surf,
             [("capsule", P(sgn * 2.0, 2.6), P(sgn * 4.3, 0.4), 0.1 * s)],
             leg,
@@ -736,7 +738,7 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
         )
         pygame.draw.line(surf, (150, 140, 110), P(sgn * 2.2, 1.6), P(sgn * 3.7, 1.05), lw)
         pygame.draw.line(surf, (150, 140, 110), P(sgn * 2.2, 2.9), P(sgn * 3.5, 1.3), lw)
-        art.shaded_shape(
+        prim.shaded_shape(
             surf,
             [("ellipse", P(sgn * 4.4, 0.16), 0.5 * s, 0.15 * s, 0.0)],
             pad,
@@ -750,7 +752,7 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
     pygame.draw.polygon(surf, scale_color(gold, 1.08), left)
     pygame.draw.polygon(surf, scale_color(gold, 0.92), front)
     pygame.draw.polygon(surf, scale_color(gold, 0.5), right)
-    foil = art.new_layer(surf.get_size())
+    foil = prim.new_layer(surf.get_size())
     frng = random.Random(7)
     for _ in range(90):
         x, y = frng.uniform(-2.3, 2.2), frng.uniform(1.55, 3.15)
@@ -765,16 +767,16 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
             col,
             [P(x, y), P(x + dx, y + dy * 0.3), P(x + dx * 0.6, y + dy), P(x - 0.1, y + dy * 0.7)],
         )
-    mask = art.new_layer(surf.get_size())
+    mask = prim.new_layer(surf.get_size())
     for poly in (front, left, right):
-        pygame.draw.polygon(mask, art.WHITE_MASK, poly)
-    art.apply_mask(foil, mask)
+        pygame.draw.polygon(mask, prim.WHITE_MASK, poly)
+    prim.apply_mask(foil, mask)
     surf.blit(foil, (0, 0))
     pygame.draw.polygon(
         surf, (40, 36, 30), [P(-1.65, 1.5), P(1.65, 1.5), P(1.65, 1.62), P(-1.65, 1.62)]
     )
     # Front leg with the ladder, and the porch.
-    art.shaded_shape(
+    prim.shaded_shape(
         surf, [("capsule", P(0.0, 1.55), P(0.0, 0.4), 0.1 * s)], leg, light=light, relief=0.08 * s
     )
     for x in (-0.38, 0.38):
@@ -782,7 +784,7 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
     for k in range(5):
         y = 0.6 + k * 0.2
         pygame.draw.line(surf, (150, 140, 110), P(-0.38, y), P(0.38, y), lw)
-    art.shaded_shape(
+    prim.shaded_shape(
         surf,
         [("ellipse", P(0.0, 0.16), 0.55 * s, 0.16 * s, 0.0)],
         pad,
@@ -801,10 +803,10 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
         P(-1.8, 5.8),
         P(-2.2, 4.5),
     ]
-    art.shaded_shape(
+    prim.shaded_shape(
         surf, [("poly", body)], grey, light=light, relief=0.9 * s, shadow=0.55, highlight=0.06
     )
-    panels = art.new_layer(surf.get_size())
+    panels = prim.new_layer(surf.get_size())
     # Black thermal paint on the shaded flank, a dark band round the top.
     pygame.draw.polygon(
         panels,
@@ -838,7 +840,7 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
                 P(sgn * (2.47 + d[0]), 5.22 + d[1]),
                 max(1, round(0.1 * s)),
             )
-    art.shaded_shape(
+    prim.shaded_shape(
         surf,
         [("poly", [P(-0.55, 6.2), P(0.55, 6.2), P(0.55, 6.7), P(-0.55, 6.7)])],
         (176, 176, 172),
@@ -846,7 +848,7 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
         relief=0.2 * s,
     )
     pygame.draw.line(surf, (170, 170, 170), P(1.2, 6.1), P(1.9, 7.2), max(1, round(0.07 * s)))
-    art.shaded_shape(
+    prim.shaded_shape(
         surf,
         [("ellipse", P(1.95, 7.3), 0.5 * s, 0.26 * s, -0.5)],
         (210, 210, 206),
@@ -854,7 +856,7 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
         relief=0.1 * s,
     )
     pygame.draw.line(surf, (170, 170, 170), P(-1.0, 6.2), P(-1.5, 7.4), max(1, round(0.05 * s)))
-    art.shaded_shape(
+    prim.shaded_shape(
         surf,
         [("ellipse", P(-0.9, 6.55), 0.36 * s, 0.3 * s, 0.3)],
         (206, 206, 202),
@@ -866,11 +868,13 @@ def _lunar_module(surf: pygame.Surface, foot: Point, s: float) -> None:
 def draw_moon_landing(surf: pygame.Surface, rng: random.Random) -> None:
     """The lunar module on the Moon, the Earth rising over the horizon."""
     w, h, u, cx, cy = _dims(surf)
-    art.gradient_stops(surf, [(0.0, (2, 4, 12)), (0.7, (6, 12, 26))])
+    prim.gradient_stops(surf, [(0.0, (2, 4, 12)), (0.7, (6, 12, 26))])
     horizon = cy + 0.1 * u
-    art.starfield(surf, rng, 0.35, pygame.Rect(0, 0, w, int(horizon)))
+    prim.starfield(surf, rng, 0.35, pygame.Rect(0, 0, w, int(horizon)))
     ec = (cx + 0.22 * u, horizon - 0.04 * u)
-    art.earth_disc(surf, ec, 0.11 * u, rng, light=(-0.95, -0.15, 0.3), view=(-30, 15), clouds=1.0)
+    bodies.earth_disc(
+        surf, ec, 0.11 * u, rng, light=(-0.95, -0.15, 0.3), view=(-30, 15), clouds=1.0
+    )
     # Ground: a gently rolling far horizon, then regolith.
     ridge = []
     n = 64
@@ -883,11 +887,11 @@ def draw_moon_landing(surf: pygame.Surface, rng: random.Random) -> None:
             + u * 0.006 * math.sin(x / u * 23 + phase * 2)
         )
         ridge.append((x, y))
-    ground = art.new_layer((w, h))
-    pygame.draw.polygon(ground, art.WHITE_MASK, [*ridge, (w, h), (0, h)])
+    ground = prim.new_layer((w, h))
+    pygame.draw.polygon(ground, prim.WHITE_MASK, [*ridge, (w, h), (0, h)])
     gfill = pygame.Surface((w, h))
     top = max(0.0, (horizon - 0.03 * u) / h)
-    art.gradient_stops(
+    prim.gradient_stops(
         gfill,
         [
             (0.0, (150, 148, 142)),
@@ -896,12 +900,12 @@ def draw_moon_landing(surf: pygame.Surface, rng: random.Random) -> None:
             (1.0, (92, 90, 88)),
         ],
     )
-    gl = art.new_layer((w, h))
+    gl = prim.new_layer((w, h))
     gl.blit(gfill, (0, 0))
-    art.apply_mask(gl, ground)
+    prim.apply_mask(gl, ground)
     surf.blit(gl, (0, 0))
     # Craters and rocks in perspective, lit from the left.
-    det = art.new_layer((w, h))
+    det = prim.new_layer((w, h))
     items = []
     for _ in range(36):
         t = rng.random() ** 1.4
@@ -916,17 +920,17 @@ def draw_moon_landing(surf: pygame.Surface, rng: random.Random) -> None:
         if kind == "crater":
             squash = 0.16 + 0.22 * persp
             pygame.draw.polygon(
-                det, (0, 0, 0, 60), art.ellipse_points((x, y), r, r * squash, 0, 28)
+                det, (0, 0, 0, 60), prim.ellipse_points((x, y), r, r * squash, 0, 28)
             )
             pygame.draw.polygon(
                 det,
                 (250, 248, 240, 34),
-                art.ellipse_points((x + r * 0.2, y), r * 0.8, r * squash * 0.8, 0, 28),
+                prim.ellipse_points((x + r * 0.2, y), r * 0.8, r * squash * 0.8, 0, 28),
             )
             pygame.draw.polygon(
                 det,
                 (250, 248, 240, 30),
-                art.ellipse_points(
+                prim.ellipse_points(
                     (x + r * 0.7, y + r * squash * 0.15), r * 0.45, r * squash * 0.7, 0, 20
                 ),
             )
@@ -942,16 +946,16 @@ def draw_moon_landing(surf: pygame.Surface, rng: random.Random) -> None:
                 ],
             )
             pygame.draw.polygon(
-                det, (176, 174, 166, 255), art.ellipse_points((x, y), r * 1.1, r * 0.8, 0, 12)
+                det, (176, 174, 166, 255), prim.ellipse_points((x, y), r * 1.1, r * 0.8, 0, 12)
             )
             pygame.draw.polygon(
                 det,
                 (120, 118, 112, 255),
-                art.ellipse_points((x + r * 0.3, y + r * 0.2), r * 0.8, r * 0.55, 0, 12),
+                prim.ellipse_points((x + r * 0.3, y + r * 0.2), r * 0.8, r * 0.55, 0, 12),
             )
     surf.blit(det, (0, 0))
     _lunar_module(surf, (cx - 0.1 * u, horizon + 0.27 * u), u * 0.046)
-    art.vignette(surf, 0.35)
+    prim.vignette(surf, 0.35)
 
 
 # --------------------------------------------------------------------------- agreement
@@ -973,11 +977,11 @@ def _pen(surf: pygame.Surface, tip: Point, angle: float, length: float, body: Co
     grip: Shape = [("capsule", P(0.14, 0.0), P(0.25, 0.0), 0.032 * length, 0.038 * length)]
     barrel: Shape = [("capsule", P(0.26, 0.0), P(0.97, 0.0), 0.045 * length, 0.04 * length)]
     shape_all = nib + grip + barrel
-    art.drop_shadow(surf, shape_all, (length * 0.035, length * 0.05), length * 0.03, 130)
-    art.shaded_shape(surf, nib, (214, 176, 96), light=(-0.6, -0.8), relief=length * 0.012)
-    art.shaded_shape(surf, grip, scale_color(body, 0.55), light=(-0.6, -0.8), relief=length * 0.02)
-    art.shaded_shape(surf, barrel, body, light=(-0.6, -0.8), relief=length * 0.03, highlight=0.4)
-    det = art.new_layer(surf.get_size())
+    prim.drop_shadow(surf, shape_all, (length * 0.035, length * 0.05), length * 0.03, 130)
+    prim.shaded_shape(surf, nib, (214, 176, 96), light=(-0.6, -0.8), relief=length * 0.012)
+    prim.shaded_shape(surf, grip, scale_color(body, 0.55), light=(-0.6, -0.8), relief=length * 0.02)
+    prim.shaded_shape(surf, barrel, body, light=(-0.6, -0.8), relief=length * 0.03, highlight=0.4)
+    det = prim.new_layer(surf.get_size())
     for a in (0.26, 0.6, 0.62):
         pygame.draw.line(
             det, (226, 190, 110, 230), P(a, -0.045), P(a, 0.045), max(2, round(length * 0.012))
@@ -994,8 +998,8 @@ def _pen(surf: pygame.Surface, tip: Point, angle: float, length: float, body: Co
 def draw_agreement(surf: pygame.Surface, rng: random.Random) -> None:
     """Two fountain pens crossed over a treaty with two signature lines, lamplight."""
     w, h, u, cx, cy = _dims(surf)
-    art.gradient_stops(surf, [(0.0, (44, 30, 24)), (1.0, (20, 13, 11))])
-    grain = art.new_layer((w, h))
+    prim.gradient_stops(surf, [(0.0, (44, 30, 24)), (1.0, (20, 13, 11))])
+    grain = prim.new_layer((w, h))
     for _ in range(90):
         y0 = rng.uniform(-0.1 * h, 1.1 * h)
         amp = rng.uniform(0.002, 0.01) * u
@@ -1009,7 +1013,7 @@ def draw_agreement(surf: pygame.Surface, rng: random.Random) -> None:
         pygame.draw.lines(grain, col, False, pts, max(1, round(u * rng.uniform(0.001, 0.004))))
     surf.blit(grain, (0, 0))
     lamp = (cx - 0.55 * u, cy - 0.6 * u)
-    art.glow(surf, lamp, u * 1.5, (255, 190, 120), 0.3, falloff=1.6)
+    prim.glow(surf, lamp, u * 1.5, (255, 190, 120), 0.3, falloff=1.6)
     # The document, slightly turned.
     ang = math.radians(-3)
     dw, dh = 0.6 * u, 0.76 * u
@@ -1023,21 +1027,21 @@ def draw_agreement(surf: pygame.Surface, rng: random.Random) -> None:
         )
 
     sheet = [D(0, 0), D(1, 0), D(1, 1), D(0, 1)]
-    art.drop_shadow(surf, [("poly", sheet)], (u * 0.015, u * 0.025), u * 0.025, 150)
-    paper = art.new_layer((w, h))
-    box = art.bounding_rect(sheet, 2)
+    prim.drop_shadow(surf, [("poly", sheet)], (u * 0.015, u * 0.025), u * 0.025, 150)
+    paper = prim.new_layer((w, h))
+    box = prim.bounding_rect(sheet, 2)
 
     def pfn(x: float, y: float) -> tuple[float, float, float]:
         d = math.hypot(x + box.x - lamp[0], y + box.y - lamp[1]) / u
         k = 1.0 - 0.28 * smoothstep(0.4, 1.5, d)
         return (244 * k, 234 * k, 212 * k)
 
-    paper.blit(art.field(box.size, pfn, (24, 24)), box.topleft)
-    mask = art.new_layer((w, h))
-    pygame.draw.polygon(mask, art.WHITE_MASK, sheet)
-    art.apply_mask(paper, mask)
+    paper.blit(prim.field(box.size, pfn, (24, 24)), box.topleft)
+    mask = prim.new_layer((w, h))
+    pygame.draw.polygon(mask, prim.WHITE_MASK, sheet)
+    prim.apply_mask(paper, mask)
     surf.blit(paper, (0, 0))
-    ink = art.new_layer((w, h))
+    ink = prim.new_layer((w, h))
     lw = max(1, round(u * 0.003))
     text = (70, 60, 50, 85)
     # A heading across, then the same text in two languages, side by side.
@@ -1068,7 +1072,7 @@ def draw_agreement(surf: pygame.Surface, rng: random.Random) -> None:
             yy = 0.785 - 0.032 * math.sin(t * f1) * env - 0.018 * t + 0.006 * math.sin(t * 3)
             pts.append(D(xx, yy))
         pts.extend(D(x0 + 0.05 + 0.26 * t, 0.805 - 0.01 * t) for t in (0.0, 0.5, 1.0))
-        art.thick_polyline(ink, pts, (28, 36, 84, 225), max(2.0, u * 0.0045))
+        prim.thick_polyline(ink, pts, (28, 36, 84, 225), max(2.0, u * 0.0045))
     # An embossed seal between them.
     pygame.draw.circle(ink, (176, 60, 48, 235), D(0.5, 0.72), 0.04 * u)
     pygame.draw.circle(ink, (120, 36, 30, 235), D(0.5, 0.72), 0.04 * u, max(1, round(u * 0.005)))
@@ -1080,8 +1084,8 @@ def draw_agreement(surf: pygame.Surface, rng: random.Random) -> None:
     L = 0.5 * u
     _pen(surf, D(0.83, 0.87), math.radians(-22), L, (30, 52, 104))
     _pen(surf, D(0.17, 0.87), math.radians(180 + 22), L, (120, 32, 30))
-    art.glow(surf, lamp, u * 1.1, (255, 200, 140), 0.12, falloff=1.4)
-    art.vignette(surf, 0.5, (8, 5, 4))
+    prim.glow(surf, lamp, u * 1.1, (255, 200, 140), 0.12, falloff=1.4)
+    prim.vignette(surf, 0.5, (8, 5, 4))
 
 
 # --------------------------------------------------------------------------- launch
@@ -1089,7 +1093,7 @@ def draw_agreement(surf: pygame.Surface, rng: random.Random) -> None:
 
 def _plume(surf: pygame.Surface, top: Point, width: float, length: float, colour: Color) -> None:
     x, y = top
-    art.glow(surf, (x, y + length * 0.35), length * 0.7, colour, 0.45, falloff=1.8, squash=0.8)
+    prim.glow(surf, (x, y + length * 0.35), length * 0.7, colour, 0.45, falloff=1.8, squash=0.8)
     layer = pygame.Surface(surf.get_size())
     layer.fill((0, 0, 0))
     core = [
@@ -1108,11 +1112,11 @@ def _plume(surf: pygame.Surface, top: Point, width: float, length: float, colour
         (x - width * 0.5, y + length * 0.2),
     ]
     pygame.draw.polygon(layer, (255, 250, 230), inner)
-    surf.blit(art.soften(layer, 3), (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-    art.glow(surf, (x, y + width * 0.3), width * 2.2, (255, 250, 235), 0.9, falloff=1.6)
+    surf.blit(prim.soften(layer, 3), (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    prim.glow(surf, (x, y + width * 0.3), width * 2.2, (255, 250, 235), 0.9, falloff=1.6)
 
 
-def _soyuz_rocket(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) -> None:
+def _soyuz_rocket(surf: pygame.Surface, base: Point, s: float, light: prim.Vec3) -> None:
     """The Soyuz launcher, bottom of the core at ``base``, ``s`` px/m."""
     bx, by = base
 
@@ -1135,10 +1139,10 @@ def _soyuz_rocket(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) 
             P(sgn * 1.1, 19.0),
             P(sgn * 1.0, 0.0),
         ]
-        art.shaded_polygon(surf, b, grey, P(sgn * 2.35, 0)[0], 1.7 * s, vertical=True, light=light)
+        prim.shaded_polygon(surf, b, grey, P(sgn * 2.35, 0)[0], 1.7 * s, vertical=True, light=light)
     core = [(1.03, 0), (1.2, 6), (1.47, 16.5), (1.47, 27.1), (1.3, 27.8)]
     pts = [P(x, y) for x, y in core] + [P(-x, y) for x, y in reversed(core)]
-    art.shaded_polygon(surf, pts, grey, bx, 1.47 * s, vertical=True, light=light)
+    prim.shaded_polygon(surf, pts, grey, bx, 1.47 * s, vertical=True, light=light)
     # The front booster, seen face-on over the core.
     fb = [
         P(-1.34, 0.0),
@@ -1149,7 +1153,7 @@ def _soyuz_rocket(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) 
         P(-0.9, 9.0),
         P(-1.3, 3.0),
     ]
-    art.shaded_polygon(surf, fb, grey, bx, 1.34 * s, vertical=True, light=light)
+    prim.shaded_polygon(surf, fb, grey, bx, 1.34 * s, vertical=True, light=light)
     fin = [P(-0.18, 0.1), P(0.18, 0.1), P(0.12, 2.6), P(-0.12, 2.6)]
     pygame.draw.polygon(surf, fin_c, fin)
     truss = [P(-1.3, 27.8), P(1.3, 27.8), P(1.33, 28.6), P(-1.33, 28.6)]
@@ -1164,10 +1168,10 @@ def _soyuz_rocket(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) 
         (0.25, 45.0),
     ]
     pts = [P(x, y) for x, y in up] + [P(-x, y) for x, y in reversed(up)]
-    art.shaded_polygon(surf, pts, grey, bx, 1.5 * s, vertical=True, light=light)
+    prim.shaded_polygon(surf, pts, grey, bx, 1.5 * s, vertical=True, light=light)
     tower = [P(-0.22, 45.0), P(0.22, 45.0), P(0.12, 48.5), P(0.0, 49.3), P(-0.12, 48.5)]
-    art.shaded_polygon(surf, tower, (180, 180, 176), bx, 0.3 * s, vertical=True, light=light)
-    det = art.new_layer(surf.get_size())
+    prim.shaded_polygon(surf, tower, (180, 180, 176), bx, 0.3 * s, vertical=True, light=light)
+    det = prim.new_layer(surf.get_size())
     lw = max(1, round(0.12 * s))
     for y, wdt in ((21.0, 1.47), (35.0, 1.33), (37.5, 1.5)):
         pygame.draw.line(det, (*dark, 160), P(-wdt, y), P(wdt, y), lw)
@@ -1180,7 +1184,7 @@ def _soyuz_rocket(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) 
     surf.blit(det, (0, 0))
 
 
-def _saturn_ib(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) -> None:
+def _saturn_ib(surf: pygame.Surface, base: Point, s: float, light: prim.Vec3) -> None:
     """Saturn IB with the Apollo CSM; bottom of the first stage at ``base``."""
     bx, by = base
 
@@ -1192,12 +1196,12 @@ def _saturn_ib(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) -> 
     # Fins.
     for sgn in (-1, 1):
         fin = [P(sgn * 3.2, 0.0), P(sgn * 5.4, -0.3), P(sgn * 5.2, 2.4), P(sgn * 3.2, 5.0)]
-        art.shaded_polygon(
+        prim.shaded_polygon(
             surf, fin, (60, 60, 62), P(sgn * 4.2, 0)[0], 1.2 * s, vertical=True, light=light
         )
     s1 = [P(-3.27, 0), P(3.27, 0), P(3.27, 24.5), P(-3.27, 24.5)]
-    art.shaded_polygon(surf, s1, white, bx, 3.27 * s, vertical=True, light=light)
-    det = art.new_layer(surf.get_size())
+    prim.shaded_polygon(surf, s1, white, bx, 3.27 * s, vertical=True, light=light)
+    det = prim.new_layer(surf.get_size())
     for k in range(8):
         x0 = -3.27 + k * 6.54 / 8
         if k % 2 == 0:
@@ -1211,15 +1215,15 @@ def _saturn_ib(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) -> 
     )
     surf.blit(det, (0, 0))
     s4 = [P(-3.3, 24.5), P(3.3, 24.5), P(3.3, 42.3), P(-3.3, 42.3)]
-    art.shaded_polygon(surf, s4, white, bx, 3.3 * s, vertical=True, light=light)
+    prim.shaded_polygon(surf, s4, white, bx, 3.3 * s, vertical=True, light=light)
     sla = [P(-3.3, 42.3), P(3.3, 42.3), P(1.95, 50.8), P(-1.95, 50.8)]
-    art.shaded_polygon(surf, sla, white, bx, 3.3 * s, vertical=True, light=light)
+    prim.shaded_polygon(surf, sla, white, bx, 3.3 * s, vertical=True, light=light)
     sm = [P(-1.95, 50.8), P(1.95, 50.8), P(1.95, 55.8), P(-1.95, 55.8)]
-    art.shaded_polygon(
+    prim.shaded_polygon(
         surf, sm, (214, 216, 220), bx, 1.95 * s, vertical=True, light=light, specular=0.5
     )
     cm = [P(-1.95, 55.8), P(1.95, 55.8), P(0.45, 59.0), P(-0.45, 59.0)]
-    art.shaded_polygon(
+    prim.shaded_polygon(
         surf, cm, (220, 222, 226), bx, 1.95 * s, vertical=True, light=light, specular=0.5
     )
     les = [
@@ -1233,8 +1237,8 @@ def _saturn_ib(surf: pygame.Surface, base: Point, s: float, light: art.Vec3) -> 
         P(-0.35, 63.2),
         P(-0.15, 63.0),
     ]
-    art.shaded_polygon(surf, les, (200, 200, 196), bx, 0.55 * s, vertical=True, light=light)
-    det = art.new_layer(surf.get_size())
+    prim.shaded_polygon(surf, les, (200, 200, 196), bx, 0.55 * s, vertical=True, light=light)
+    det = prim.new_layer(surf.get_size())
     lw = max(1, round(0.12 * s))
     for k in range(4):
         yy = 59.3 + k * 0.9
@@ -1258,7 +1262,7 @@ def draw_launch(surf: pygame.Surface, rng: random.Random) -> None:
     half = w // 2
     left = pygame.Rect(0, 0, half, h)
     right = pygame.Rect(half, 0, w - half, h)
-    art.gradient_stops(
+    prim.gradient_stops(
         surf,
         [
             (0.0, (8, 12, 32)),
@@ -1270,10 +1274,10 @@ def draw_launch(surf: pygame.Surface, rng: random.Random) -> None:
         left,
     )
     surf.set_clip(left)
-    art.starfield(surf, rng, 0.6, pygame.Rect(0, 0, half, int(h * 0.45)))
-    art.glow(surf, (half * 0.15, h * 0.92), u * 0.7, (255, 150, 80), 0.35, falloff=1.6, squash=0.5)
+    prim.starfield(surf, rng, 0.6, pygame.Rect(0, 0, half, int(h * 0.45)))
+    prim.glow(surf, (half * 0.15, h * 0.92), u * 0.7, (255, 150, 80), 0.35, falloff=1.6, squash=0.5)
     surf.set_clip(right)
-    art.gradient_stops(
+    prim.gradient_stops(
         surf,
         [
             (0.0, (22, 58, 124)),
@@ -1283,7 +1287,7 @@ def draw_launch(surf: pygame.Surface, rng: random.Random) -> None:
         ],
         right,
     )
-    art.glow(surf, (w * 0.98, h * 0.1), u * 0.6, (255, 240, 210), 0.25, falloff=1.8)
+    prim.glow(surf, (w * 0.98, h * 0.1), u * 0.6, (255, 240, 210), 0.25, falloff=1.8)
     surf.set_clip(None)
     scale = min(0.64 * h / 68.0, 0.7 * (w / 2) / 11.0)
     ground = h * 0.9
@@ -1303,7 +1307,7 @@ def draw_launch(surf: pygame.Surface, rng: random.Random) -> None:
         (ab[0], right, (255, 228, 196), (150, 150, 160)),
     ):
         surf.set_clip(side)
-        cl = art.new_layer((w, h))
+        cl = prim.new_layer((w, h))
         puffs = []
         for _ in range(70):
             x = bxp + rng.gauss(0, 0.16 * u)
@@ -1317,17 +1321,17 @@ def draw_launch(surf: pygame.Surface, rng: random.Random) -> None:
             pygame.draw.circle(
                 cl, (*mix(cool, warm, 0.6 + 0.4 * k), 120), (x - r * 0.25, y - r * 0.3), r * 0.6
             )
-        surf.blit(art.soften(cl, 2.5), (0, 0))
+        surf.blit(prim.soften(cl, 2.5), (0, 0))
         surf.set_clip(None)
     gy = round(ground + 0.01 * h)
-    art.gradient_stops(
+    prim.gradient_stops(
         surf, [(0.0, (44, 30, 34)), (1.0, (14, 11, 16))], pygame.Rect(0, gy, half, h - gy)
     )
-    art.gradient_stops(
+    prim.gradient_stops(
         surf, [(0.0, (70, 74, 66)), (1.0, (30, 34, 32))], pygame.Rect(half, gy, w - half, h - gy)
     )
     pygame.draw.line(surf, INK, (half, 0), (half, h), max(2, round(u * 0.003)))
-    art.vignette(surf, 0.3)
+    prim.vignette(surf, 0.3)
 
 
 # --------------------------------------------------------------------------- docking
@@ -1337,15 +1341,15 @@ def draw_docking(surf: pygame.Surface, rng: random.Random) -> None:
     """Apollo and Soyuz 19 nose to nose over the Earth, at true relative scale."""
     w, h, u, cx, cy = _dims(surf)
     _space(surf, rng, 0.7)
-    art.sun(surf, (w * 0.08, h * 0.08), u * 0.022, strength=0.7)
-    art.earth_limb(
+    bodies.sun(surf, (w * 0.08, h * 0.08), u * 0.022, strength=0.7)
+    bodies.earth_limb(
         surf, pygame.Rect(-0.6 * w, h * 0.72, 2.2 * w, h * 0.28 + 2), rng, sun_side=-0.5, land=0.8
     )
     gap = 0.3
-    total = art.apollo_length_m(True) + gap + art.SOYUZ_LENGTH_M
-    scale = min(0.88 * w / total, 0.5 * h / art.SOYUZ_SPAN_M)
-    art.render_spacecraft_pair(surf, (cx, cy - 0.06 * h), scale, gap)
-    art.vignette(surf, 0.3)
+    total = sc.apollo_length_m(True) + gap + sc.SOYUZ_LENGTH_M
+    scale = min(0.88 * w / total, 0.5 * h / sc.SOYUZ_SPAN_M)
+    sc.render_spacecraft_pair(surf, (cx, cy - 0.06 * h), scale, gap)
+    prim.vignette(surf, 0.3)
 
 
 # --------------------------------------------------------------------------- handshake
@@ -1358,7 +1362,7 @@ def _sleeve(
     radius: float,
     cloth: Color,
     cuff: Color,
-    light: art.Vec3,
+    light: prim.Vec3,
 ) -> None:
     """A forearm in a sleeve from ``start`` to a coloured cuff ending at ``end``."""
     dx, dy = end[0] - start[0], end[1] - start[1]
@@ -1368,13 +1372,13 @@ def _sleeve(
     start = (end[0] - ux * length * 3, end[1] - uy * length * 3)
     cuff_w = radius * 0.85
     mid = (end[0] - ux * cuff_w, end[1] - uy * cuff_w)
-    arm = art.capsule_polygon(start, mid, radius, radius * 0.96)
-    art.drop_shadow(surf, [("poly", arm)], (radius * 0.1, radius * 0.25), radius * 0.25, 120)
-    art.shaded_tube(surf, arm, cloth, start, end, radius, light=light, specular=0.12, ambient=0.3)
-    band = art.capsule_polygon(mid, end, radius * 1.02, radius * 1.0)
-    art.shaded_tube(surf, band, cuff, start, end, radius, light=light, specular=0.2, ambient=0.3)
+    arm = prim.capsule_polygon(start, mid, radius, radius * 0.96)
+    prim.drop_shadow(surf, [("poly", arm)], (radius * 0.1, radius * 0.25), radius * 0.25, 120)
+    prim.shaded_tube(surf, arm, cloth, start, end, radius, light=light, specular=0.12, ambient=0.3)
+    band = prim.capsule_polygon(mid, end, radius * 1.02, radius * 1.0)
+    prim.shaded_tube(surf, band, cuff, start, end, radius, light=light, specular=0.2, ambient=0.3)
     nx, ny = -uy, ux
-    stripe = art.new_layer(surf.get_size())
+    stripe = prim.new_layer(surf.get_size())
     p = (mid[0] + ux * cuff_w * 0.3, mid[1] + uy * cuff_w * 0.3)
     pygame.draw.line(
         stripe,
@@ -1396,11 +1400,11 @@ def _sleeve(
 def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
     """Two hands clasped in the round hatch between the craft, warm light beyond."""
     w, h, u, cx, cy = _dims(surf)
-    art.gradient_stops(surf, [(0.0, (26, 30, 42)), (1.0, (12, 14, 22))])
+    prim.gradient_stops(surf, [(0.0, (26, 30, 42)), (1.0, (12, 14, 22))])
     hc = (cx, cy - 0.02 * u)
     ro, ri = 0.42 * u, 0.32 * u
     # Faint wall panels round the hatch.
-    panels = art.new_layer((w, h))
+    panels = prim.new_layer((w, h))
     g = 0.22 * u
     for i in range(-6, 7):
         x = cx + i * g
@@ -1418,8 +1422,8 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         k = math.exp(-t * t * 2.2)
         return (70 + 185 * k, 44 + 170 * k, 28 + 126 * k)
 
-    tl = art.field((d, d), tunnel, (64, 64))
-    rings = art.new_layer((d, d))
+    tl = prim.field((d, d), tunnel, (64, 64))
+    rings = prim.new_layer((d, d))
     for k in range(1, 4):
         f = 1 - k * 0.2
         c = (ri + (lc[0] - ri) * (1 - f), ri + (lc[1] - ri) * (1 - f))
@@ -1427,12 +1431,12 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         pygame.draw.circle(
             rings, (255, 220, 170, 30), c, ri * f - u * 0.006, max(1, round(u * 0.003))
         )
-    tl.blit(art.soften(rings, 2), (0, 0))
-    art.apply_mask(tl, art.circle_mask((d, d), (ri, ri), ri))
+    tl.blit(prim.soften(rings, 2), (0, 0))
+    prim.apply_mask(tl, prim.circle_mask((d, d), (ri, ri), ri))
     surf.blit(tl, (round(hc[0] - ri), round(hc[1] - ri)))
     # The hatch ring, a lit metal torus with bolts.
-    art.glow(surf, hc, ro * 1.3, (255, 190, 120), 0.12, falloff=1.5)
-    art.hatch_ring(
+    prim.glow(surf, hc, ro * 1.3, (255, 190, 120), 0.12, falloff=1.5)
+    prim.hatch_ring(
         surf, hc, ri, ro, bolts=20, bolt_radius=0.011 * u, rim_width=max(2, round(u * 0.005))
     )
 
@@ -1458,7 +1462,7 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         lit3,
     )
     hand_b: Shape = [("ellipse", P(0.1, 0.035), 0.12 * u, 0.078 * u, 0.3)]
-    art.shaded_shape(surf, hand_b, skin_b, light=lit, relief=0.03 * u, shadow=0.62, rim=rim)
+    prim.shaded_shape(surf, hand_b, skin_b, light=lit, relief=0.03 * u, shadow=0.62, rim=rim)
     # The left-hand person's arm (blue cuff) and hand, back of the hand towards us.
     _sleeve(
         surf,
@@ -1473,8 +1477,8 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         ("ellipse", P(-0.07, 0.03), 0.135 * u, 0.085 * u, -0.28),
         ("capsule", P(-0.19, 0.062), P(-0.1, 0.04), 0.068 * u, 0.075 * u),
     ]
-    art.drop_shadow(surf, hand_a, (0.004 * u, 0.012 * u), 0.016 * u, 110)
-    art.shaded_shape(surf, hand_a, skin_a, light=lit, relief=0.035 * u, shadow=0.62, rim=rim)
+    prim.drop_shadow(surf, hand_a, (0.004 * u, 0.012 * u), 0.016 * u, 110)
+    prim.shaded_shape(surf, hand_a, skin_a, light=lit, relief=0.035 * u, shadow=0.62, rim=rim)
     # The far hand's fingers wrap over the back of the near hand.
     fingers = [
         ((0.04, -0.035), (-0.075, 0.0), 0.022),
@@ -1483,11 +1487,11 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         ((0.045, 0.086), (-0.03, 0.122), 0.018),
     ]
     group: Shape = [("capsule", P(*a0), P(*a1), r * u, r * u * 0.94) for a0, a1, r in fingers]
-    art.drop_shadow(surf, group, (0.004 * u, 0.012 * u), 0.014 * u, 130)
-    art.shaded_shape(
+    prim.drop_shadow(surf, group, (0.004 * u, 0.012 * u), 0.014 * u, 130)
+    prim.shaded_shape(
         surf, group, skin_b, light=lit, relief=0.014 * u, shadow=0.64, highlight=0.14, rim=rim
     )
-    det = art.new_layer((w, h))
+    det = prim.new_layer((w, h))
     lw = max(1, round(u * 0.003))
     for (a0, a1, _r), (b0, b1, _r2) in itertools.pairwise(fingers):
         m0 = ((a0[0] + b0[0]) / 2, (a0[1] + b0[1]) / 2)
@@ -1501,7 +1505,7 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
             )
         tip = P(a1[0] + 0.004, a1[1] - r * 0.15)
         pygame.draw.polygon(
-            det, (255, 226, 206, 80), art.ellipse_points(tip, r * 0.55 * u, r * 0.38 * u, 0.1, 12)
+            det, (255, 226, 206, 80), prim.ellipse_points(tip, r * 0.55 * u, r * 0.38 * u, 0.1, 12)
         )
     surf.blit(det, (0, 0))
     # The near hand's thumb over the top of the far hand.
@@ -1509,20 +1513,20 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         ("capsule", P(-0.13, -0.03), P(-0.01, -0.068), 0.03 * u, 0.026 * u),
         ("capsule", P(-0.01, -0.068), P(0.085, -0.078), 0.026 * u, 0.022 * u),
     ]
-    art.drop_shadow(surf, thumb, (0.004 * u, 0.012 * u), 0.012 * u, 130)
-    art.shaded_shape(
+    prim.drop_shadow(surf, thumb, (0.004 * u, 0.012 * u), 0.012 * u, 130)
+    prim.shaded_shape(
         surf, thumb, skin_a, light=lit, relief=0.016 * u, shadow=0.64, highlight=0.14, rim=rim
     )
-    nail = art.new_layer((w, h))
+    nail = prim.new_layer((w, h))
     pygame.draw.polygon(
         nail,
         (255, 230, 212, 90),
-        art.ellipse_points(P(0.075, -0.082), 0.014 * u, 0.009 * u, -0.1, 12),
+        prim.ellipse_points(P(0.075, -0.082), 0.014 * u, 0.009 * u, -0.1, 12),
     )
     pygame.draw.line(nail, (110, 60, 34, 70), P(-0.005, -0.092), P(-0.015, -0.045), lw)
     surf.blit(nail, (0, 0))
-    art.glow(surf, (hc[0], hc[1] - 0.12 * u), u * 0.4, (255, 200, 140), 0.1, falloff=1.5)
-    art.vignette(surf, 0.45)
+    prim.glow(surf, (hc[0], hc[1] - 0.12 * u), u * 0.4, (255, 200, 140), 0.1, falloff=1.5)
+    prim.vignette(surf, 0.45)
 
 
 # --------------------------------------------------------------------------- eclipse
@@ -1531,12 +1535,12 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
 def draw_eclipse(surf: pygame.Surface, rng: random.Random) -> None:
     """Apollo eclipsing the Sun for Soyuz: the corona streams round its disc."""
     w, h, u, cx, cy = _dims(surf)
-    art.gradient_stops(surf, [(0.0, (2, 4, 10)), (1.0, (6, 10, 22))])
-    art.starfield(surf, rng, 0.5)
+    prim.gradient_stops(surf, [(0.0, (2, 4, 10)), (1.0, (6, 10, 22))])
+    prim.starfield(surf, rng, 0.5)
     c = (cx + 0.08 * u, cy - 0.08 * u)
     r = 0.13 * u
-    art.glow(surf, c, r * 6.0, (90, 100, 140), 0.22, falloff=2.4)
-    art.glow(surf, c, r * 3.0, (236, 230, 214), 0.45, falloff=2.6)
+    prim.glow(surf, c, r * 6.0, (90, 100, 140), 0.22, falloff=2.4)
+    prim.glow(surf, c, r * 3.0, (236, 230, 214), 0.45, falloff=2.6)
     # Streamers, long along the (tilted) solar equator, short plumes at the poles.
     f = 4
     lw_, lh_ = max(2, w // f), max(2, h // f)
@@ -1572,32 +1576,32 @@ def draw_eclipse(surf: pygame.Surface, rng: random.Random) -> None:
             tmp, scale_color((240, 236, 224), k), [(x / f, y / f) for x, y in shape]
         )
         st.blit(tmp, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-    st = art.soften(st, 3)
+    st = prim.soften(st, 3)
     surf.blit(pygame.transform.smoothscale(st, (w, h)), (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-    art.glow(surf, c, r * 1.5, (255, 250, 236), 0.85, falloff=2.2)
-    art.glow(surf, c, r * 1.12, (255, 252, 244), 0.6, falloff=1.2)
+    prim.glow(surf, c, r * 1.5, (255, 250, 236), 0.85, falloff=2.2)
+    prim.glow(surf, c, r * 1.12, (255, 252, 244), 0.6, falloff=1.2)
     # Apollo end-on: a dark disc; its high-gain antenna juts out at one side.
     black = (4, 5, 9)
     hg0 = (c[0] + math.cos(2.2) * r * 0.9, c[1] + math.sin(2.2) * r * 0.9)
     hg1 = (c[0] + math.cos(2.2) * r * 1.32, c[1] + math.sin(2.2) * r * 1.32)
     pygame.draw.line(surf, black, hg0, hg1, max(2, round(r * 0.045)))
     hg2 = (c[0] + math.cos(2.2) * r * 1.46, c[1] + math.sin(2.2) * r * 1.46)
-    pygame.draw.polygon(surf, black, art.ellipse_points(hg2, r * 0.17, r * 0.13, 2.2, 16))
+    pygame.draw.polygon(surf, black, prim.ellipse_points(hg2, r * 0.17, r * 0.13, 2.2, 16))
     pygame.draw.circle(surf, black, c, r)
-    rim = art.new_layer((w, h))
+    rim = prim.new_layer((w, h))
     pygame.draw.circle(rim, (255, 246, 226, 90), c, r + max(1, u * 0.002), max(1, round(u * 0.003)))
-    surf.blit(art.soften(rim, 2), (0, 0))
+    surf.blit(prim.soften(rim, 2), (0, 0))
     bead = (c[0] + math.cos(-2.35) * r, c[1] + math.sin(-2.35) * r)
-    art.glow(surf, bead, r * 0.7, (255, 246, 228), 0.6, falloff=2.6)
-    art.glow(surf, bead, r * 0.2, (255, 255, 250), 1.0, falloff=1.4)
+    prim.glow(surf, bead, r * 0.7, (255, 246, 228), 0.6, falloff=2.6)
+    prim.glow(surf, bead, r * 0.2, (255, 255, 250), 1.0, falloff=1.4)
     # Soyuz small in the foreground, backlit by the corona.
-    layer = art.new_layer((w, h))
+    layer = prim.new_layer((w, h))
     scale = 0.034 * u
-    art.draw_soyuz(layer, (cx - 0.1 * u, cy + 0.3 * u), scale, facing=1, light=(0.45, -0.7, -0.35))
-    dark = art.new_layer((w, h), (84, 86, 100, 255))
+    sc.draw_soyuz(layer, (cx - 0.1 * u, cy + 0.3 * u), scale, facing=1, light=(0.45, -0.7, -0.35))
+    dark = prim.new_layer((w, h), (84, 86, 100, 255))
     layer.blit(dark, (0, 0), special_flags=pygame.BLEND_RGB_MULT)
     surf.blit(layer, (0, 0))
-    art.vignette(surf, 0.4)
+    prim.vignette(surf, 0.4)
 
 
 # --------------------------------------------------------------------------- iss
@@ -1607,7 +1611,7 @@ def draw_iss(surf: pygame.Surface, rng: random.Random) -> None:
     """The International Space Station over the night side of the Earth."""
     w, h, _u, cx, cy = _dims(surf)
     _space(surf, rng, 1.0)
-    art.earth_limb(
+    bodies.earth_limb(
         surf,
         pygame.Rect(-0.6 * w, h * 0.7, 2.2 * w, h * 0.3 + 2),
         rng,
@@ -1632,8 +1636,8 @@ def draw_iss(surf: pygame.Surface, rng: random.Random) -> None:
                 x1 = xs + side * 0.055
                 xa, xb = min(x0, x1), max(x0, x1)
                 pts = [P(xa, sgn * 0.03), P(xb, sgn * 0.03), P(xb, sgn * 0.34), P(xa, sgn * 0.34)]
-                box = art.bounding_rect(pts, 0)
-                bl = art.new_layer(box.size)
+                box = prim.bounding_rect(pts, 0)
+                bl = prim.new_layer(box.size)
 
                 def bfn(
                     x: float, y: float, bx: int = box.x, by: int = box.y
@@ -1642,7 +1646,7 @@ def draw_iss(surf: pygame.Surface, rng: random.Random) -> None:
                     sheen = math.exp(-((t - 0.1) ** 2) / 0.02)
                     return (150 + 70 * sheen, 104 + 60 * sheen, 50 + 40 * sheen)
 
-                bl.blit(art.field(box.size, bfn, (6, 16)), (0, 0))
+                bl.blit(prim.field(box.size, bfn, (6, 16)), (0, 0))
                 for k in range(1, 16):
                     yy = (box.h * k) / 16
                     pygame.draw.line(
@@ -1672,8 +1676,8 @@ def draw_iss(surf: pygame.Surface, rng: random.Random) -> None:
             pygame.draw.polygon(surf, (150, 152, 160), pts, 1)
     # The truss.
     truss = [P(-0.5, -0.012), P(0.5, -0.012), P(0.5, 0.012), P(-0.5, 0.012)]
-    art.shaded_polygon(surf, truss, (186, 180, 168), c[1], 0.012 * L, light=light)
-    det = art.new_layer(surf.get_size())
+    prim.shaded_polygon(surf, truss, (186, 180, 168), c[1], 0.012 * L, light=light)
+    det = prim.new_layer(surf.get_size())
     for k in range(60):
         x = -0.5 + k / 60
         pygame.draw.line(
@@ -1690,10 +1694,10 @@ def draw_iss(surf: pygame.Surface, rng: random.Random) -> None:
     ]
     for y0, y1, r, col in mods:
         pts = [P(-r, y0), P(r, y0), P(r, y1), P(-r, y1)]
-        art.shaded_polygon(surf, pts, col, c[0], r * L, vertical=True, light=light)
+        prim.shaded_polygon(surf, pts, col, c[0], r * L, vertical=True, light=light)
     for sgn, x1 in ((-1, 0.1), (1, 0.085)):
         pts = [P(sgn * 0.024, 0.09), P(sgn * x1, 0.09), P(sgn * x1, 0.125), P(sgn * 0.024, 0.125)]
-        art.shaded_polygon(surf, pts, (224, 224, 220), P(0, 0.1075)[1], 0.018 * L, light=light)
+        prim.shaded_polygon(surf, pts, (224, 224, 220), P(0, 0.1075)[1], 0.018 * L, light=light)
     # Zvezda's own small wings, dark blue.
     for sgn in (-1, 1):
         pts = [
@@ -1706,13 +1710,13 @@ def draw_iss(surf: pygame.Surface, rng: random.Random) -> None:
         pygame.draw.polygon(surf, (120, 140, 190), pts, 1)
     # A Soyuz docked at the aft end of Zvezda, at the station's own scale (truss 109 m).
     ppm = L / 109.0
-    sl = art.new_layer((round(9 * ppm) + 8, round(9 * ppm) + 8))
-    art.draw_soyuz(sl, (4, sl.get_height() / 2), ppm, facing=-1, light=(0.45, 0.6, 0.66))
+    sl = prim.new_layer((round(9 * ppm) + 8, round(9 * ppm) + 8))
+    sc.draw_soyuz(sl, (4, sl.get_height() / 2), ppm, facing=-1, light=(0.45, 0.6, 0.66))
     sl = pygame.transform.rotate(sl, 90)
     port = P(0.0, -0.25)
     surf.blit(sl, (round(port[0] - sl.get_width() / 2), round(port[1] - sl.get_height() + 4)))
-    art.glow(surf, P(0.5, -0.1), L * 0.25, (255, 200, 150), 0.06)
-    art.vignette(surf, 0.3)
+    prim.glow(surf, P(0.5, -0.1), L * 0.25, (255, 200, 150), 0.06)
+    prim.vignette(surf, 0.3)
 
 
 ILLUSTRATIONS: dict[str, Illustration] = {
