@@ -25,6 +25,7 @@ import pygame
 
 from kiosk.render import bodies
 from kiosk.render import primitives as prim
+from kiosk.render.hatchway import TunnelLight, sleeve, tunnel_light
 from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED, Color, mix
 from kiosk.render.spacecraft import Sprite, finish
 
@@ -135,6 +136,23 @@ def hatchway(size: tuple[int, int]) -> Hatchway:
     return Hatchway(c, 0.24 * u, 0.32 * u, (w / 2, c[1] + 0.07 * u))
 
 
+#: The view down the tunnel into Soyuz: dimmer and deeper, two far frames.
+_TUNNEL = TunnelLight(
+    focus=(1.08, 0.9),
+    falloff=1.9,
+    base=(60, 38, 24),
+    gain=(195, 180, 140),
+    frames=2,
+    frame_step=0.3,
+    shadow=(40, 22, 8, 34),
+    shadow_width=0.01,
+    highlight=(255, 222, 170, 22),
+    highlight_inset=0.008,
+    highlight_width=0.002,
+    blur=4,
+)
+
+
 def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
     """The docking module's wall with the hatch ring; warm light beyond the open
     hatchway (the cover is drawn over it until it opens).  Opaque."""
@@ -161,24 +179,7 @@ def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
         pygame.draw.line(panels, (255, 255, 255, 14), (0, y + lw * 3), (w, y + lw * 3), lw)
     surface.blit(panels, (0, 0))
     # Warm light down the tunnel into Soyuz, with the far hatch frames.
-    d = round(2 * ri)
-    lc = (ri * 1.08, ri * 0.9)
-
-    def tunnel(x: float, y: float) -> tuple[float, float, float]:
-        t = math.hypot(x - lc[0], y - lc[1]) / ri
-        k = math.exp(-t * t * 1.9)
-        return (60 + 195 * k, 38 + 180 * k, 24 + 140 * k)
-
-    beyond = prim.field((d, d), tunnel, (64, 64))
-    rings = prim.new_layer((d, d))
-    for k in range(1, 3):
-        f = 1 - k * 0.3
-        c = (ri + (lc[0] - ri) * (1 - f), ri + (lc[1] - ri) * (1 - f))
-        pygame.draw.circle(rings, (40, 22, 8, 34), c, ri * f, max(1, round(u * 0.01)))
-        pygame.draw.circle(rings, (255, 222, 170, 22), c, ri * f - u * 0.008, lw)
-    beyond.blit(prim.soften(rings, 4), (0, 0))
-    prim.apply_mask(beyond, prim.circle_mask((d, d), (ri, ri), ri))
-    surface.blit(beyond, (round(cx - ri), round(cy - ri)))
+    tunnel_light(surface, (cx, cy), ri, u, _TUNNEL)
     # Light spilling out round the hatch.
     prim.glow(surface, (cx, cy), ro * 1.9, (255, 178, 110), 0.1, falloff=1.8)
     # The hatch ring: a lit metal torus with bolts.
@@ -237,43 +238,6 @@ def hatch_cover(size: tuple[int, int]) -> Sprite:
         pygame.draw.circle(layer, (64, 64, 70, 255), p, R * 0.02)
     small = pygame.transform.smoothscale(layer, (d // ss, d // ss))
     return Sprite(finish(small, rle=False), ((c[0] - R) / ss, c[1] / ss))
-
-
-def _sleeve(
-    surface: pygame.Surface,
-    start: prim.Point,
-    end: prim.Point,
-    radius: float,
-    cloth: Color,
-    cuff: Color,
-) -> None:
-    """A forearm in a sleeve from ``start`` to a coloured cuff ending at ``end``."""
-    light = (-0.3, -0.8, 0.5)
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    length = math.hypot(dx, dy)
-    ux, uy = dx / length, dy / length
-    cuff_w = radius * 0.85
-    mid = (end[0] - ux * cuff_w, end[1] - uy * cuff_w)
-    arm = prim.capsule_polygon(start, mid, radius, radius * 0.96)
-    prim.drop_shadow(surface, [("poly", arm)], (radius * 0.1, radius * 0.25), radius * 0.25, 110)
-    prim.shaded_tube(
-        surface, arm, cloth, start, end, radius, light=light, specular=0.12, ambient=0.3
-    )
-    band = prim.capsule_polygon(mid, end, radius * 1.02, radius * 1.0)
-    prim.shaded_tube(
-        surface, band, cuff, start, end, radius, light=light, specular=0.2, ambient=0.3
-    )
-    nx, ny = -uy, ux
-    stripe = prim.new_layer(surface.get_size())
-    p = (mid[0] + ux * cuff_w * 0.3, mid[1] + uy * cuff_w * 0.3)
-    pygame.draw.line(
-        stripe,
-        (255, 255, 255, 110),
-        (p[0] + nx * radius * 0.98, p[1] + ny * radius * 0.98),
-        (p[0] - nx * radius * 0.98, p[1] - ny * radius * 0.98),
-        max(1, round(radius * 0.06)),
-    )
-    surface.blit(stripe, (0, 0))
 
 
 _SKIN_NEAR: Color = (236, 190, 150)
@@ -422,7 +386,7 @@ def arm(size: tuple[int, int], side: int, *, clasped: bool = False) -> Sprite:
     sides = (1, -1) if clasped else (side,)
     for sd in sides:
         start, end = _ARM[sd]
-        _sleeve(layer, P(*start), P(*end), 0.1 * U, _CLOTH[sd], _CUFF[sd])
+        sleeve(layer, P(*start), P(*end), 0.1 * U, _CLOTH[sd], _CUFF[sd])
     if clasped:
         _clasp(layer, P, U)
     else:

@@ -11,11 +11,11 @@ import pygame
 from kiosk.render import bodies
 from kiosk.render import primitives as prim
 from kiosk.render import spacecraft as sc
+from kiosk.render.hatchway import TunnelLight, sleeve, tunnel_light
 from kiosk.render.illustrations.base import deep_space, dims
 from kiosk.render.palette import (
     APOLLO_BLUE,
     SOYUZ_RED,
-    Color,
 )
 from kiosk.render.primitives import Point, Shape, scale_color
 
@@ -40,46 +40,21 @@ def draw_docking(surf: pygame.Surface, rng: random.Random) -> None:
 # --------------------------------------------------------------------------- handshake
 
 
-def _sleeve(
-    surf: pygame.Surface,
-    start: Point,
-    end: Point,
-    radius: float,
-    cloth: Color,
-    cuff: Color,
-    light: prim.Vec3,
-) -> None:
-    """A forearm in a sleeve from ``start`` to a coloured cuff ending at ``end``."""
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    length = math.hypot(dx, dy)
-    ux, uy = dx / length, dy / length
-    # Run the sleeve well past the picture's edge, whatever its aspect ratio.
-    start = (end[0] - ux * length * 3, end[1] - uy * length * 3)
-    cuff_w = radius * 0.85
-    mid = (end[0] - ux * cuff_w, end[1] - uy * cuff_w)
-    arm = prim.capsule_polygon(start, mid, radius, radius * 0.96)
-    prim.drop_shadow(surf, [("poly", arm)], (radius * 0.1, radius * 0.25), radius * 0.25, 120)
-    prim.shaded_tube(surf, arm, cloth, start, end, radius, light=light, specular=0.12, ambient=0.3)
-    band = prim.capsule_polygon(mid, end, radius * 1.02, radius * 1.0)
-    prim.shaded_tube(surf, band, cuff, start, end, radius, light=light, specular=0.2, ambient=0.3)
-    nx, ny = -uy, ux
-    stripe = prim.new_layer(surf.get_size())
-    p = (mid[0] + ux * cuff_w * 0.3, mid[1] + uy * cuff_w * 0.3)
-    pygame.draw.line(
-        stripe,
-        (255, 255, 255, 110),
-        (p[0] + nx * radius * 0.98, p[1] + ny * radius * 0.98),
-        (p[0] - nx * radius * 0.98, p[1] - ny * radius * 0.98),
-        max(1, round(radius * 0.06)),
-    )
-    pygame.draw.line(
-        stripe,
-        (0, 0, 0, 90),
-        (end[0] + nx * radius, end[1] + ny * radius),
-        (end[0] - nx * radius, end[1] - ny * radius),
-        max(1, round(radius * 0.05)),
-    )
-    surf.blit(stripe, (0, 0))
+#: The handshake picture's tunnel: bright and close, three far frames.
+_TUNNEL = TunnelLight(
+    focus=(1.06, 0.94),
+    falloff=2.2,
+    base=(70, 44, 28),
+    gain=(185, 170, 126),
+    frames=3,
+    frame_step=0.2,
+    shadow=(40, 24, 10, 50),
+    shadow_width=0.006,
+    highlight=(255, 220, 170, 30),
+    highlight_inset=0.006,
+    highlight_width=0.003,
+    blur=2,
+)
 
 
 def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
@@ -98,27 +73,8 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
             panels, (0, 0, 0, 60), (x + u * 0.003, 0), (x + u * 0.003, h), max(1, round(u * 0.002))
         )
     surf.blit(panels, (0, 0))
-    # Warm light down the tunnel: a smooth radial field, with faint frame rings.
-    d = round(2 * ri)
-    lc = (ri * 1.06, ri * 0.94)
-
-    def tunnel(x: float, y: float) -> tuple[float, float, float]:
-        t = math.hypot(x - lc[0], y - lc[1]) / ri
-        k = math.exp(-t * t * 2.2)
-        return (70 + 185 * k, 44 + 170 * k, 28 + 126 * k)
-
-    tl = prim.field((d, d), tunnel, (64, 64))
-    rings = prim.new_layer((d, d))
-    for k in range(1, 4):
-        f = 1 - k * 0.2
-        c = (ri + (lc[0] - ri) * (1 - f), ri + (lc[1] - ri) * (1 - f))
-        pygame.draw.circle(rings, (40, 24, 10, 50), c, ri * f, max(1, round(u * 0.006)))
-        pygame.draw.circle(
-            rings, (255, 220, 170, 30), c, ri * f - u * 0.006, max(1, round(u * 0.003))
-        )
-    tl.blit(prim.soften(rings, 2), (0, 0))
-    prim.apply_mask(tl, prim.circle_mask((d, d), (ri, ri), ri))
-    surf.blit(tl, (round(hc[0] - ri), round(hc[1] - ri)))
+    # Warm light down the tunnel, with faint frame rings.
+    tunnel_light(surf, hc, ri, u, _TUNNEL)
     # The hatch ring, a lit metal torus with bolts.
     prim.glow(surf, hc, ro * 1.3, (255, 190, 120), 0.12, falloff=1.5)
     prim.hatch_ring(
@@ -137,26 +93,32 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
     skin_b = (224, 174, 136)
     rim = (255, 214, 160)
     # The right-hand person's arm (red cuff) and hand, behind.
-    _sleeve(
+    sleeve(
         surf,
         P(0.95, 0.34),
         P(0.2, 0.06),
         0.1 * u,
         (226, 218, 200),
         scale_color(SOYUZ_RED, 0.88),
-        lit3,
+        light=lit3,
+        extend=3,
+        shadow=120,
+        seam=True,
     )
     hand_b: Shape = [("ellipse", P(0.1, 0.035), 0.12 * u, 0.078 * u, 0.3)]
     prim.shaded_shape(surf, hand_b, skin_b, light=lit, relief=0.03 * u, shadow=0.62, rim=rim)
     # The left-hand person's arm (blue cuff) and hand, back of the hand towards us.
-    _sleeve(
+    sleeve(
         surf,
         P(-0.95, 0.34),
         P(-0.2, 0.06),
         0.1 * u,
         (200, 208, 222),
         scale_color(APOLLO_BLUE, 0.78),
-        lit3,
+        light=lit3,
+        extend=3,
+        shadow=120,
+        seam=True,
     )
     hand_a: Shape = [
         ("ellipse", P(-0.07, 0.03), 0.135 * u, 0.085 * u, -0.28),
