@@ -1,4 +1,4 @@
-"""The docking scene: 80 seconds from rendezvous to the artificial eclipse.
+"""The docking scene: from the rendezvous to the artificial eclipse and a last look.
 
 What happens when comes from the pure timeline in :mod:`kiosk.docking.timeline`
 (so a frame depends only on ``t`` and the visitor's grip); this module turns a
