@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pygame
 
@@ -235,6 +236,260 @@ def _limb_geometry(rect: pygame.Rect, side: str) -> tuple[Point, float, Point]:
     return (rect.left + R, rect.centery), R, (-1.0, 0.0)
 
 
+@dataclass(frozen=True, slots=True)
+class _Limb:
+    """A limb's geometry: the Earth's circle (centre, radius ``R``), the outward 'up'
+    ``(ux, uy)`` and tangent ``(tx, ty)`` directions, the visible half-angle ``phimax``,
+    the picture's scale ``S``, how deep the ocean's shading runs, and the offset of the
+    region the body is drawn in."""
+
+    cx: float
+    cy: float
+    R: float
+    ux: float
+    uy: float
+    tx: float
+    ty: float
+    phimax: float
+    S: float
+    depth_scale: float
+    ox: int
+    oy: int
+
+    def along(self, x: float, y: float) -> float:
+        """-1..1 along the visible limb."""
+        dx, dy = x - self.cx, y - self.cy
+        a = math.atan2(dx * self.tx + dy * self.ty, dx * self.ux + dy * self.uy)
+        return max(-1.5, min(1.5, a / self.phimax))
+
+    def tangent_frame(self, s: float, t: float) -> tuple[Point, float]:
+        """Region point at position s (-1..1 along) and depth t (px below the limb)."""
+        a = s * self.phimax
+        dirx = self.ux * math.cos(a) + self.tx * math.sin(a)
+        diry = self.uy * math.cos(a) + self.ty * math.sin(a)
+        r = self.R - t
+        return (self.cx + dirx * r - self.ox, self.cy + diry * r - self.oy), math.atan2(dirx, -diry)
+
+    def cells(
+        self,
+        layer: pygame.Surface,
+        rng: random.Random,
+        f: float,
+        colour: Color,
+        systems: int,
+        per: tuple[int, int],
+        size: tuple[float, float],
+        alpha: tuple[float, float],
+        spread: float,
+        stretch: float,
+    ) -> None:
+        """Scatter soft cells in clusters, flattened by perspective near the limb."""
+        depth_scale, S = self.depth_scale, self.S
+        items = []
+        for _ in range(systems):
+            s0 = rng.uniform(-1.15, 1.15)
+            t0 = (rng.random() ** 1.3) * depth_scale * 1.25
+            ds = rng.uniform(0.5, 1.5) * spread
+            for _k in range(rng.randint(*per)):
+                s_ = s0 + rng.gauss(0, ds)
+                t_ = max(1.0, t0 + rng.gauss(0, ds * 0.35) * depth_scale)
+                (px, py), ang = self.tangent_frame(s_, t_)
+                fs = 0.1 + 0.9 * min(1.0, (t_ / depth_scale) ** 0.8)
+                wdt = S * rng.uniform(*size)
+                a = rng.uniform(*alpha) * (0.5 + 0.5 * smoothstep(0, 0.3, t_ / depth_scale))
+                items.append((a, (px / f, py / f), wdt * stretch / f, wdt * fs / f, ang))
+        items.sort(key=lambda it: it[0])
+        for a, c, rx, ry, ang in items:
+            pygame.draw.polygon(
+                layer, (*colour, clamp_byte(255 * a)), ellipse_points(c, rx, ry, ang, 16)
+            )
+
+
+def _limb_of(
+    rect: pygame.Rect, side: str, S: float, clip: pygame.Rect
+) -> tuple[_Limb, pygame.Rect]:
+    """The limb filling ``rect`` from ``side`` and the region (inside ``clip``) its body covers."""
+    (cx, cy), R, (ux, uy) = _limb_geometry(rect, side)
+    tx, ty = -uy, ux  # tangent (left to right for a bottom limb)
+    phimax = max(1e-6, math.asin(min(1.0, (rect.w if ux == 0 else rect.h) / 2 / R)))
+    if (ux == 0 and uy > 0) or ux < 0:
+        tx, ty = -tx, -ty
+    region = pygame.Rect(round(cx - R), round(cy - R), round(2 * R), round(2 * R)).clip(clip)
+    limb = _Limb(cx, cy, R, ux, uy, tx, ty, phimax, S, 0.33 * S, region.x, region.y)
+    return limb, region
+
+
+def _limb_body(
+    limb: _Limb, region: pygame.Rect, night: bool, sun_side: float, sr: float | None
+) -> pygame.Surface:
+    """The ocean: deep blue to a hazy rim, brighter towards the Sun, warm at sunrise."""
+    cx, cy, R, depth_scale = limb.cx, limb.cy, limb.R, limb.depth_scale
+    ox, oy = limb.ox, limb.oy
+    if night:
+        rim_c, mid_c, deep_c = (34, 56, 96), (12, 24, 50), (5, 11, 26)
+    else:
+        rim_c, mid_c, deep_c = (132, 178, 226), EARTH_OCEAN, scale_color(EARTH_DEEP, 0.8)
+
+    def body_fn(x: float, y: float) -> tuple[float, float, float]:
+        x += ox
+        y += oy
+        dist = math.hypot(x - cx, y - cy)
+        t = max(0.0, (R - dist) / depth_scale)
+        if t < 0.12:
+            c = mix(rim_c, mid_c, smoothstep(0.0, 0.12, t) ** 0.8)
+        else:
+            c = mix(mid_c, deep_c, smoothstep(0.12, 1.2, t))
+        s = limb.along(x, y)
+        k = 1.0 + 0.16 * sun_side * s
+        r_, g_, b_ = c[0] * k, c[1] * k, c[2] * k
+        if sr is not None:
+            w = math.exp(-(((s - sr) / 0.35) ** 2)) * math.exp(-t * 10)
+            r_ += 120 * w
+            g_ += 60 * w
+            b_ += 10 * w
+        return (r_, g_, b_)
+
+    lr = (max(8, region.w // 12), max(8, region.h // 12))
+    return field(region.size, body_fn, lr)
+
+
+def _limb_land(
+    body: pygame.Surface,
+    limb: _Limb,
+    region: pygame.Rect,
+    rng: random.Random,
+    night: bool,
+    land: float,
+) -> None:
+    """Soft patches of land over the ocean."""
+    f = 4
+    ll = new_layer((max(1, region.w // f), max(1, region.h // f)))
+    land_c = (78, 96, 84) if not night else (14, 20, 30)
+    limb.cells(
+        ll, rng, f, land_c, int(3 * land) + 1, (30, 60), (0.02, 0.06), (0.25, 0.45), 0.12, 1.8
+    )
+    ll = pygame.transform.smoothscale(soften(ll, 1.5), region.size)
+    body.blit(ll, (0, 0))
+
+
+def _limb_clouds(
+    body: pygame.Surface,
+    limb: _Limb,
+    region: pygame.Rect,
+    rng: random.Random,
+    night: bool,
+    clouds: float,
+) -> None:
+    """Cloud bands: many small cells and a few wide, thin ones."""
+    f = 2
+    cl = new_layer((max(1, region.w // f), max(1, region.h // f)))
+    ccol = (238, 243, 250) if not night else (44, 54, 78)
+    limb.cells(cl, rng, f, ccol, int(10 * clouds), (20, 45), (0.008, 0.03), (0.2, 0.55), 0.09, 2.2)
+    limb.cells(cl, rng, f, ccol, int(5 * clouds), (6, 12), (0.03, 0.07), (0.05, 0.12), 0.12, 2.6)
+    cl = pygame.transform.smoothscale(soften(cl, 2), region.size)
+    body.blit(cl, (0, 0))
+
+
+def _city(
+    lights: pygame.Surface,
+    limb: _Limb,
+    rng: random.Random,
+    s0: float,
+    t0: float,
+    fs: float,
+    spread: float,
+) -> None:
+    """A city, and a few towns strung along a line from it (a coast, a road)."""
+    dot = max(1.0, limb.S / 900)
+    ang_line = rng.uniform(0, math.pi)
+    for k in range(rng.randint(12, 60)):
+        if k % 3 == 0:
+            dd = rng.gauss(0, spread * 2.5)
+            ds_, dt_ = math.cos(ang_line) * dd, math.sin(ang_line) * dd * fs
+        else:
+            ds_, dt_ = rng.gauss(0, spread), rng.gauss(0, spread * fs)
+        (px, py), _ = limb.tangent_frame(s0 + ds_ / (limb.R * limb.phimax), t0 + dt_)
+        b = rng.random() ** 2.5
+        col = scale_color((255, 204, 130), 0.3 + 0.7 * b)
+        if b > 0.75:
+            pygame.draw.circle(lights, col, (px, py), dot * 1.3)
+        else:
+            pygame.draw.circle(lights, col, (px, py), dot * 0.7)
+
+
+def _city_lights(
+    body: pygame.Surface, limb: _Limb, region: pygame.Rect, rng: random.Random, city_lights: float
+) -> None:
+    """Clusters of warm lights on the night side, each in a faint haze."""
+    depth_scale, S = limb.depth_scale, limb.S
+    lights = pygame.Surface(region.size)
+    lights.fill((0, 0, 0))
+    haze = pygame.Surface((max(1, region.w // 4), max(1, region.h // 4)))
+    haze.fill((0, 0, 0))
+    for _ in range(int(34 * city_lights)):
+        s0 = rng.uniform(-1.05, 1.05)
+        t0 = (rng.random() ** 1.1) * depth_scale * 1.2 + 4
+        fs = 0.12 + 0.88 * min(1.0, (t0 / depth_scale) ** 0.8)
+        spread = S * rng.uniform(0.006, 0.035)
+        _city(lights, limb, rng, s0, t0, fs, spread)
+        (px, py), _ = limb.tangent_frame(s0, t0)
+        pygame.draw.polygon(
+            haze,
+            (16, 10, 4),
+            ellipse_points((px / 4, py / 4), spread / 4 * 1.3, spread / 4 * 1.3 * fs, 0, 16),
+        )
+    haze = pygame.transform.smoothscale(soften(haze, 2), region.size)
+    body.blit(haze, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    body.blit(soften(lights, 2), (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    body.blit(lights, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+
+
+def _limb_atmosphere(
+    surface: pygame.Surface, limb: _Limb, night: bool, sun_side: float, sr: float | None
+) -> None:
+    """The atmosphere: a thin bright rim and a soft blue glow above it (warm at sunrise)."""
+    cx, cy, R, S = limb.cx, limb.cy, limb.R, limb.S
+    band = S * (0.05 if not night else 0.03)
+    atm_region = pygame.Rect(
+        round(cx - R - band), round(cy - R - band), round(2 * (R + band)), round(2 * (R + band))
+    ).clip(surface.get_clip())
+    aox, aoy = atm_region.x, atm_region.y
+    atm_c = ATMOSPHERE if not night else (70, 120, 200)
+    base_k = 1.0 if not night else 0.35
+
+    def atm_fn(x: float, y: float) -> tuple[float, float, float]:
+        x += aox
+        y += aoy
+        h = math.hypot(x - cx, y - cy) - R
+        s = limb.along(x, y)
+        k = base_k * (1.0 + 0.25 * sun_side * s)
+        if h >= 0:
+            a = math.exp(-h / (band * 0.28)) * 0.75 + math.exp(-h / (band * 0.9)) * 0.25
+            a *= smoothstep(band, band * 0.55, h)
+        else:
+            a = math.exp(h / (band * 0.22)) * 0.55
+        r_, g_, b_ = atm_c[0] * a * k, atm_c[1] * a * k, atm_c[2] * a * k
+        if sr is not None:
+            w = math.exp(-(((s - sr) / 0.3) ** 2))
+            hh = max(0.0, h) / band
+            warm = math.exp(-hh * 2.2) * w * smoothstep(1.0, 0.55, hh)
+            if h < 0:
+                warm *= math.exp(h / (band * 0.3))
+            r_ += 255 * warm * 1.25
+            g_ += 150 * warm * 1.05
+            b_ += 60 * warm * 0.5
+        return (r_ * 0.7, g_ * 0.7, b_ * 0.7)
+
+    res = (max(8, atm_region.w // 10), max(8, atm_region.h // 6))
+    atm = field(atm_region.size, atm_fn, res)
+    surface.blit(atm, atm_region.topleft, special_flags=pygame.BLEND_RGB_ADD)
+    line = pygame.Surface(atm_region.size)
+    line.fill((0, 0, 0))
+    lc = (110, 170, 235) if not night else (40, 80, 140)
+    pygame.draw.circle(line, lc, (cx - aox, cy - aoy), R + S * 0.002, max(2, round(S * 0.004)))
+    surface.blit(soften(line, 2), atm_region.topleft, special_flags=pygame.BLEND_RGB_ADD)
+
+
 def earth_limb(
     surface: pygame.Surface,
     rect: pygame.Rect,
@@ -262,199 +517,29 @@ def earth_limb(
     Returns ``(center, radius)`` of the Earth's circle.
     """
     rect = pygame.Rect(rect)
-    (cx, cy), R, (ux, uy) = _limb_geometry(rect, side)
     W, H = surface.get_size()
-    S = min(W, H)
-    tx, ty = -uy, ux  # tangent (left to right for a bottom limb)
-    phimax = max(1e-6, math.asin(min(1.0, (rect.w if ux == 0 else rect.h) / 2 / R)))
-    if (ux == 0 and uy > 0) or ux < 0:
-        tx, ty = -tx, -ty
-
-    def along(x: float, y: float) -> float:
-        """-1..1 along the visible limb."""
-        dx, dy = x - cx, y - cy
-        a = math.atan2(dx * tx + dy * ty, dx * ux + dy * uy)
-        return max(-1.5, min(1.5, a / phimax))
-
-    depth_scale = 0.33 * S
-    sr = None if sunrise is None else 2 * sunrise - 1
-    region = pygame.Rect(round(cx - R), round(cy - R), round(2 * R), round(2 * R)).clip(
-        surface.get_clip()
-    )
+    limb, region = _limb_of(rect, side, min(W, H), surface.get_clip())
+    cx, cy, R, S = limb.cx, limb.cy, limb.R, limb.S
     if region.w <= 0 or region.h <= 0:
         return (cx, cy), R
     ox, oy = region.x, region.y
-
-    if night:
-        rim_c, mid_c, deep_c = (34, 56, 96), (12, 24, 50), (5, 11, 26)
-    else:
-        rim_c, mid_c, deep_c = (132, 178, 226), EARTH_OCEAN, scale_color(EARTH_DEEP, 0.8)
-
-    def body_fn(x: float, y: float) -> tuple[float, float, float]:
-        x += ox
-        y += oy
-        dist = math.hypot(x - cx, y - cy)
-        t = max(0.0, (R - dist) / depth_scale)
-        if t < 0.12:
-            c = mix(rim_c, mid_c, smoothstep(0.0, 0.12, t) ** 0.8)
-        else:
-            c = mix(mid_c, deep_c, smoothstep(0.12, 1.2, t))
-        s = along(x, y)
-        k = 1.0 + 0.16 * sun_side * s
-        r_, g_, b_ = c[0] * k, c[1] * k, c[2] * k
-        if sr is not None:
-            w = math.exp(-(((s - sr) / 0.35) ** 2)) * math.exp(-t * 10)
-            r_ += 120 * w
-            g_ += 60 * w
-            b_ += 10 * w
-        return (r_, g_, b_)
-
-    lr = (max(8, region.w // 12), max(8, region.h // 12))
-    body = field(region.size, body_fn, lr)
-    local_c = (cx - ox, cy - oy)
-
-    def tangent_frame(s: float, t: float) -> tuple[Point, float]:
-        """Screen point at position s (-1..1 along) and depth t (px below the limb)."""
-        a = s * phimax
-        dirx = ux * math.cos(a) + tx * math.sin(a)
-        diry = uy * math.cos(a) + ty * math.sin(a)
-        r = R - t
-        return (cx + dirx * r - ox, cy + diry * r - oy), math.atan2(dirx, -diry)
-
-    def cells(
-        layer: pygame.Surface,
-        f: float,
-        colour: Color,
-        systems: int,
-        per: tuple[int, int],
-        size: tuple[float, float],
-        alpha: tuple[float, float],
-        spread: float,
-        stretch: float,
-    ) -> None:
-        """Scatter soft cells in clusters, flattened by perspective near the limb."""
-        items = []
-        for _ in range(systems):
-            s0 = rng.uniform(-1.15, 1.15)
-            t0 = (rng.random() ** 1.3) * depth_scale * 1.25
-            ds = rng.uniform(0.5, 1.5) * spread
-            for _k in range(rng.randint(*per)):
-                s_ = s0 + rng.gauss(0, ds)
-                t_ = max(1.0, t0 + rng.gauss(0, ds * 0.35) * depth_scale)
-                (px, py), ang = tangent_frame(s_, t_)
-                fs = 0.1 + 0.9 * min(1.0, (t_ / depth_scale) ** 0.8)
-                wdt = S * rng.uniform(*size)
-                a = rng.uniform(*alpha) * (0.5 + 0.5 * smoothstep(0, 0.3, t_ / depth_scale))
-                items.append((a, (px / f, py / f), wdt * stretch / f, wdt * fs / f, ang))
-        items.sort(key=lambda it: it[0])
-        for a, c, rx, ry, ang in items:
-            pygame.draw.polygon(
-                layer, (*colour, clamp_byte(255 * a)), ellipse_points(c, rx, ry, ang, 16)
-            )
-
+    sr = None if sunrise is None else 2 * sunrise - 1
+    body = _limb_body(limb, region, night, sun_side, sr)
     if land > 0:
-        f = 4
-        ll = new_layer((max(1, region.w // f), max(1, region.h // f)))
-        land_c = (78, 96, 84) if not night else (14, 20, 30)
-        cells(ll, f, land_c, int(3 * land) + 1, (30, 60), (0.02, 0.06), (0.25, 0.45), 0.12, 1.8)
-        ll = pygame.transform.smoothscale(soften(ll, 1.5), region.size)
-        body.blit(ll, (0, 0))
-
+        _limb_land(body, limb, region, rng, night, land)
     if clouds > 0:
-        f = 2
-        cl = new_layer((max(1, region.w // f), max(1, region.h // f)))
-        ccol = (238, 243, 250) if not night else (44, 54, 78)
-        cells(cl, f, ccol, int(10 * clouds), (20, 45), (0.008, 0.03), (0.2, 0.55), 0.09, 2.2)
-        cells(cl, f, ccol, int(5 * clouds), (6, 12), (0.03, 0.07), (0.05, 0.12), 0.12, 2.6)
-        cl = pygame.transform.smoothscale(soften(cl, 2), region.size)
-        body.blit(cl, (0, 0))
-
+        _limb_clouds(body, limb, region, rng, night, clouds)
     if night and city_lights > 0:
-        lights = pygame.Surface(region.size)
-        lights.fill((0, 0, 0))
-        haze = pygame.Surface((max(1, region.w // 4), max(1, region.h // 4)))
-        haze.fill((0, 0, 0))
-        dot = max(1.0, S / 900)
-        for _ in range(int(34 * city_lights)):
-            s0 = rng.uniform(-1.05, 1.05)
-            t0 = (rng.random() ** 1.1) * depth_scale * 1.2 + 4
-            fs = 0.12 + 0.88 * min(1.0, (t0 / depth_scale) ** 0.8)
-            spread = S * rng.uniform(0.006, 0.035)
-            # A city, and a few towns strung along a line from it (a coast, a road).
-            ang_line = rng.uniform(0, math.pi)
-            for k in range(rng.randint(12, 60)):
-                if k % 3 == 0:
-                    dd = rng.gauss(0, spread * 2.5)
-                    ds_, dt_ = math.cos(ang_line) * dd, math.sin(ang_line) * dd * fs
-                else:
-                    ds_, dt_ = rng.gauss(0, spread), rng.gauss(0, spread * fs)
-                (px, py), _ = tangent_frame(s0 + ds_ / (R * phimax), t0 + dt_)
-                b = rng.random() ** 2.5
-                col = scale_color((255, 204, 130), 0.3 + 0.7 * b)
-                if b > 0.75:
-                    pygame.draw.circle(lights, col, (px, py), dot * 1.3)
-                else:
-                    pygame.draw.circle(lights, col, (px, py), dot * 0.7)
-            (px, py), _ = tangent_frame(s0, t0)
-            pygame.draw.polygon(
-                haze,
-                (16, 10, 4),
-                ellipse_points((px / 4, py / 4), spread / 4 * 1.3, spread / 4 * 1.3 * fs, 0, 16),
-            )
-        haze = pygame.transform.smoothscale(soften(haze, 2), region.size)
-        body.blit(haze, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-        body.blit(soften(lights, 2), (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-        body.blit(lights, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-
-    apply_mask(body, circle_mask(region.size, local_c, R))
+        _city_lights(body, limb, region, rng, city_lights)
+    apply_mask(body, circle_mask(region.size, (cx - ox, cy - oy), R))
     if sr is not None:
         # The dawn's wide glow sits behind the Earth, above the limb.
-        (px, py), _ = tangent_frame(sr, 0)
+        (px, py), _ = limb.tangent_frame(sr, 0)
         glow(surface, (px + ox, py + oy), S * 0.55, (255, 160, 90), 0.4, falloff=2.4, squash=0.4)
     surface.blit(body, region.topleft)
-
-    # The atmosphere: a thin bright rim and a soft blue glow above it.
-    band = S * (0.05 if not night else 0.03)
-    atm_region = pygame.Rect(
-        round(cx - R - band), round(cy - R - band), round(2 * (R + band)), round(2 * (R + band))
-    ).clip(surface.get_clip())
-    aox, aoy = atm_region.x, atm_region.y
-    atm_c = ATMOSPHERE if not night else (70, 120, 200)
-    base_k = 1.0 if not night else 0.35
-
-    def atm_fn(x: float, y: float) -> tuple[float, float, float]:
-        x += aox
-        y += aoy
-        h = math.hypot(x - cx, y - cy) - R
-        s = along(x, y)
-        k = base_k * (1.0 + 0.25 * sun_side * s)
-        if h >= 0:
-            a = math.exp(-h / (band * 0.28)) * 0.75 + math.exp(-h / (band * 0.9)) * 0.25
-            a *= smoothstep(band, band * 0.55, h)
-        else:
-            a = math.exp(h / (band * 0.22)) * 0.55
-        r_, g_, b_ = atm_c[0] * a * k, atm_c[1] * a * k, atm_c[2] * a * k
-        if sr is not None:
-            w = math.exp(-(((s - sr) / 0.3) ** 2))
-            hh = max(0.0, h) / band
-            warm = math.exp(-hh * 2.2) * w * smoothstep(1.0, 0.55, hh)
-            if h < 0:
-                warm *= math.exp(h / (band * 0.3))
-            r_ += 255 * warm * 1.25
-            g_ += 150 * warm * 1.05
-            b_ += 60 * warm * 0.5
-        return (r_ * 0.7, g_ * 0.7, b_ * 0.7)
-
-    res = (max(8, atm_region.w // 10), max(8, atm_region.h // 6))
-    atm = field(atm_region.size, atm_fn, res)
-    surface.blit(atm, atm_region.topleft, special_flags=pygame.BLEND_RGB_ADD)
-    line = pygame.Surface(atm_region.size)
-    line.fill((0, 0, 0))
-    lc = (110, 170, 235) if not night else (40, 80, 140)
-    pygame.draw.circle(line, lc, (cx - aox, cy - aoy), R + S * 0.002, max(2, round(S * 0.004)))
-    surface.blit(soften(line, 2), atm_region.topleft, special_flags=pygame.BLEND_RGB_ADD)
+    _limb_atmosphere(surface, limb, night, sun_side, sr)
     if sr is not None:
-        (px, py), _ = tangent_frame(sr, 0)
+        (px, py), _ = limb.tangent_frame(sr, 0)
         p = (px + ox, py + oy)
         glow(surface, p, S * 0.14, (255, 226, 170), 0.6, falloff=2.4, squash=0.45)
     return (cx, cy), R
@@ -553,6 +638,91 @@ def _ortho(lon: float, lat: float, lon0: float, lat0: float) -> tuple[float, flo
     return x, y, z
 
 
+def _project(
+    R: float, lon0: float, lat0: float, poly: Sequence[tuple[float, float]]
+) -> list[Point]:
+    """``poly`` (lon, lat) on a disc of radius ``R`` seen from above ``(lon0, lat0)``;
+    points on the far side fall on the rim."""
+    pts = []
+    for lon, lat in poly:
+        x, y, z = _ortho(lon, lat, lon0, lat0)
+        if z < 0:
+            n = math.hypot(x, y) or 1.0
+            x, y = x / n, y / n
+        pts.append((R + x * R, R - y * R))
+    return pts
+
+
+def _disc_land(body: pygame.Surface, d: int, R: float, lon0: float, lat0: float) -> None:
+    """Africa, Eurasia and their neighbours, with forest, deserts, seas and the ice."""
+    land_c = (92, 112, 70)
+    desert_c = (188, 160, 112)
+    for poly in (_AFRICA, _EURASIA, _S_AMERICA, _MADAGASCAR, _BRITAIN, _IRELAND):
+        pygame.draw.polygon(body, land_c, _project(R, lon0, lat0, poly))
+    pygame.draw.polygon(body, (214, 222, 230), _project(R, lon0, lat0, _GREENLAND))
+    dl = new_layer((d, d))
+    pygame.draw.polygon(dl, (52, 84, 46, 200), _project(R, lon0, lat0, _CONGO))
+    for poly in (_SAHARA, _ARABIA, _KALAHARI):
+        pygame.draw.polygon(dl, (*desert_c, 210), _project(R, lon0, lat0, poly))
+    dl = soften(dl, max(1.0, R / 14))
+    mask_land = new_layer((d, d))
+    for poly in (_AFRICA, _EURASIA):
+        pygame.draw.polygon(mask_land, WHITE_MASK, _project(R, lon0, lat0, poly))
+    apply_mask(dl, mask_land)
+    body.blit(dl, (0, 0))
+    for poly in (_BLACK_SEA, _CASPIAN):
+        pygame.draw.polygon(body, mix(EARTH_DEEP, EARTH_OCEAN, 0.5), _project(R, lon0, lat0, poly))
+    # Antarctic ice along the bottom.
+    ice = [(lon, -72.0) for lon in range(-100, 140, 10)] + [(130, -90), (-100, -90)]
+    pygame.draw.polygon(body, (228, 234, 240), _project(R, lon0, lat0, ice))
+
+
+def _disc_clouds(
+    body: pygame.Surface, d: int, R: float, rng: random.Random, view: Point, clouds: float
+) -> None:
+    """Cloud bands at the latitudes where weather gathers, streaked near the rim."""
+    lon0, lat0 = view
+    f = 2
+    cl = new_layer((max(1, d // f), max(1, d // f)))
+    items = []
+    for lat_c, spread, n, streak in (
+        (6, 4, 26, 1.0),
+        (-45, 7, 30, 2.2),
+        (50, 7, 28, 2.2),
+        (-60, 4, 16, 2.6),
+        (25, 10, 10, 1.4),
+    ):
+        for _ in range(int(n * clouds)):
+            lon_c = rng.uniform(lon0 - 95, lon0 + 95)
+            lat_s = lat_c + rng.gauss(0, spread)
+            tilt = rng.uniform(-0.5, 0.5)
+            for _k in range(rng.randint(4, 12)):
+                lon = lon_c + rng.gauss(0, 6)
+                lat = lat_s + rng.gauss(0, 1.6) + (lon - lon_c) * tilt * 0.3
+                x, y, z = _ortho(lon, lat, lon0, lat0)
+                if z <= 0.03:
+                    continue
+                r = R * math.radians(rng.uniform(0.8, 3.2))
+                a = rng.uniform(0.15, 0.6)
+                ang = math.atan2(-y, x) + math.pi / 2 if z < 0.5 else rng.uniform(-0.3, 0.3)
+                items.append(
+                    (
+                        a,
+                        ((R + x * R) / f, (R - y * R) / f),
+                        r * streak / f,
+                        r * (0.25 + 0.75 * z) / f,
+                        ang,
+                    )
+                )
+    items.sort(key=lambda it: it[0])
+    for a, c, rx, ry, ang in items:
+        pygame.draw.polygon(
+            cl, (246, 248, 252, clamp_byte(255 * a)), ellipse_points(c, rx, ry, ang, 16)
+        )
+    cl = pygame.transform.smoothscale(soften(cl, 2.2), (d, d))
+    body.blit(cl, (0, 0))
+
+
 def earth_disc(
     surface: pygame.Surface,
     center: Point,
@@ -583,77 +753,9 @@ def earth_disc(
 
     body = field((d, d), ocean, (40, 40))
 
-    def project(poly: Sequence[tuple[float, float]]) -> list[Point]:
-        pts = []
-        for lon, lat in poly:
-            x, y, z = _ortho(lon, lat, lon0, lat0)
-            if z < 0:
-                n = math.hypot(x, y) or 1.0
-                x, y = x / n, y / n
-            pts.append((R + x * R, R - y * R))
-        return pts
-
-    land_c = (92, 112, 70)
-    desert_c = (188, 160, 112)
-    for poly in (_AFRICA, _EURASIA, _S_AMERICA, _MADAGASCAR, _BRITAIN, _IRELAND):
-        pygame.draw.polygon(body, land_c, project(poly))
-    pygame.draw.polygon(body, (214, 222, 230), project(_GREENLAND))
-    dl = new_layer((d, d))
-    pygame.draw.polygon(dl, (52, 84, 46, 200), project(_CONGO))
-    for poly in (_SAHARA, _ARABIA, _KALAHARI):
-        pygame.draw.polygon(dl, (*desert_c, 210), project(poly))
-    dl = soften(dl, max(1.0, R / 14))
-    mask_land = new_layer((d, d))
-    for poly in (_AFRICA, _EURASIA):
-        pygame.draw.polygon(mask_land, WHITE_MASK, project(poly))
-    apply_mask(dl, mask_land)
-    body.blit(dl, (0, 0))
-    for poly in (_BLACK_SEA, _CASPIAN):
-        pygame.draw.polygon(body, mix(EARTH_DEEP, EARTH_OCEAN, 0.5), project(poly))
-    # Antarctic ice along the bottom.
-    ice = [(lon, -72.0) for lon in range(-100, 140, 10)] + [(130, -90), (-100, -90)]
-    pygame.draw.polygon(body, (228, 234, 240), project(ice))
-
+    _disc_land(body, d, R, lon0, lat0)
     if clouds > 0:
-        f = 2
-        cl = new_layer((max(1, d // f), max(1, d // f)))
-        items = []
-        for lat_c, spread, n, streak in (
-            (6, 4, 26, 1.0),
-            (-45, 7, 30, 2.2),
-            (50, 7, 28, 2.2),
-            (-60, 4, 16, 2.6),
-            (25, 10, 10, 1.4),
-        ):
-            for _ in range(int(n * clouds)):
-                lon_c = rng.uniform(lon0 - 95, lon0 + 95)
-                lat_s = lat_c + rng.gauss(0, spread)
-                tilt = rng.uniform(-0.5, 0.5)
-                for _k in range(rng.randint(4, 12)):
-                    lon = lon_c + rng.gauss(0, 6)
-                    lat = lat_s + rng.gauss(0, 1.6) + (lon - lon_c) * tilt * 0.3
-                    x, y, z = _ortho(lon, lat, lon0, lat0)
-                    if z <= 0.03:
-                        continue
-                    r = R * math.radians(rng.uniform(0.8, 3.2))
-                    a = rng.uniform(0.15, 0.6)
-                    ang = math.atan2(-y, x) + math.pi / 2 if z < 0.5 else rng.uniform(-0.3, 0.3)
-                    items.append(
-                        (
-                            a,
-                            ((R + x * R) / f, (R - y * R) / f),
-                            r * streak / f,
-                            r * (0.25 + 0.75 * z) / f,
-                            ang,
-                        )
-                    )
-        items.sort(key=lambda it: it[0])
-        for a, c, rx, ry, ang in items:
-            pygame.draw.polygon(
-                cl, (246, 248, 252, clamp_byte(255 * a)), ellipse_points(c, rx, ry, ang, 16)
-            )
-        cl = pygame.transform.smoothscale(soften(cl, 2.2), (d, d))
-        body.blit(cl, (0, 0))
+        _disc_clouds(body, d, R, rng, view, clouds)
 
     terminator = sphere_light(R, light, (-0.12, 0.4), (0.8, 0.3), (8, 12, 26))
     body.blit(field((d, d), terminator, (64, 64)), (0, 0), special_flags=pygame.BLEND_RGB_MULT)

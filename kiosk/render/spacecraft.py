@@ -179,6 +179,102 @@ def _apas(c: _Craft, a0: float) -> None:
     c.revolve([(a0 + 0.3, 0.6), (a0 + 0.36, 0.65), (a0 + 0.58, 0.65), (a0 + 0.62, 0.6)], _APAS)
 
 
+def _high_gain_antenna(c: _Craft, a_bell: float) -> None:
+    """The high-gain antenna on its boom behind the service module."""
+    surface, scale = c.surface, c.s
+    p0 = c.pt(a_bell - 0.25, 1.95)
+    p1 = c.pt(a_bell + 0.55, 3.05)
+    pygame.draw.line(surface, (120, 122, 128), p0, p1, max(1, round(0.09 * scale)))
+    dish = [
+        (a_bell + 0.1, 3.05),
+        (a_bell + 1.2, 3.05),
+        (a_bell + 1.2, 3.55),
+        (a_bell + 0.1, 3.55),
+    ]
+    c.local_poly(dish, _DARK, 0.4, 3.3)
+    for k in range(2):
+        c.sphere(a_bell + 0.38 + 0.55 * k, 3.3, 0.24, (206, 208, 212), 0.35)
+
+
+def _apollo_details(
+    c: _Craft, with_docking_module: bool, a_cm: float, a_sm: float, a_bell: float
+) -> None:
+    """Surface details on a translucent layer: panel lines, bands, windows, quads."""
+    layer, lp = _detail_layer(c)
+    s = c.s
+    lw = max(1, round(0.035 * s))
+    dark = (0, 0, 0, 70)
+    light_line = (255, 255, 255, 60)
+    if with_docking_module:
+        for aa in (0.9, 2.55):
+            pygame.draw.line(
+                layer, (0, 0, 0, 110), lp(aa, -0.7), lp(aa, 0.7), max(1, round(0.09 * s))
+            )
+        pygame.draw.line(layer, dark, lp(1.0, -0.35), lp(2.5, -0.35), lw)
+        pygame.draw.line(layer, dark, lp(1.0, 0.3), lp(2.5, 0.3), lw)
+        pygame.draw.circle(layer, (20, 26, 40, 200), lp(1.7, -0.05), 0.13 * s)
+    # CM: generatrix panel lines, rendezvous windows, hatch.
+    for k in (-0.62, -0.28, 0.12, 0.5):
+        pygame.draw.line(
+            layer, (0, 0, 0, 40), lp(a_cm + 0.25, k * 0.68), lp(a_sm - 0.02, k * 1.955), lw
+        )
+    for aa, rr in ((a_cm + 0.95, -0.62), (a_cm + 0.95, 0.62)):
+        win = [
+            lp(aa, rr * 0.95),
+            lp(aa + 0.32, rr * 1.12),
+            lp(aa + 0.36, rr * 0.8),
+            lp(aa + 0.06, rr * 0.7),
+        ]
+        pygame.draw.polygon(layer, (16, 22, 36, 230), win)
+    hatch = [
+        lp(a_cm + 1.6, -0.45),
+        lp(a_cm + 2.55, -0.55),
+        lp(a_cm + 2.55, 0.35),
+        lp(a_cm + 1.6, 0.3),
+    ]
+    pygame.draw.polygon(layer, (0, 0, 0, 36), hatch, lw)
+    pygame.draw.line(
+        layer, (0, 0, 0, 120), lp(a_sm, -1.95), lp(a_sm, 1.95), max(1, round(0.06 * s))
+    )
+    # SM: circumferential bands and radiator panels.
+    for aa, w, col in (
+        (a_sm + 0.32, 0.12, (0, 0, 0, 60)),
+        (a_sm + 2.3, 0.05, (0, 0, 0, 50)),
+        (a_bell - 0.45, 0.3, (0, 0, 0, 55)),
+        (a_bell - 0.12, 0.06, (0, 0, 0, 90)),
+    ):
+        pygame.draw.line(layer, col, lp(aa, -1.95), lp(aa, 1.95), max(1, round(w * s)))
+    for rr in (-1.35, -0.75, 0.6, 1.25):
+        pygame.draw.line(layer, light_line, lp(a_sm + 2.45, rr), lp(a_bell - 0.65, rr), lw)
+    rad = [
+        lp(a_sm + 2.45, -0.5),
+        lp(a_bell - 0.65, -0.5),
+        lp(a_bell - 0.65, 0.35),
+        lp(a_sm + 2.45, 0.35),
+    ]
+    pygame.draw.polygon(layer, (255, 255, 255, 40), rad)
+    for k in range(9):
+        aa = a_sm + 2.55 + k * (a_bell - 0.75 - a_sm - 2.55) / 8
+        pygame.draw.line(layer, (0, 0, 0, 28), lp(aa, -0.5), lp(aa, 0.35), lw)
+    # Face-on RCS quad.
+    q = [lp(a_sm + 0.8, -0.32), lp(a_sm + 1.4, -0.32), lp(a_sm + 1.4, 0.32), lp(a_sm + 0.8, 0.32)]
+    pygame.draw.polygon(layer, (40, 42, 48, 230), q)
+    for da, dr in ((-0.45, 0), (0.45, 0), (0, -0.5), (0, 0.5)):
+        pygame.draw.line(
+            layer,
+            (60, 62, 68, 230),
+            lp(a_sm + 1.1, 0),
+            lp(a_sm + 1.1 + da, dr),
+            max(1, round(0.1 * s)),
+        )
+    # Bell: a lighter lip.
+    pygame.draw.line(
+        layer, (255, 255, 255, 50), lp(a_bell + 2.08, -1.24), lp(a_bell + 2.08, 1.24), lw
+    )
+    surface = c.surface
+    surface.blit(layer, c.rect.topleft if c.rect else (0, 0))
+
+
 def draw_apollo(
     surface: pygame.Surface,
     port: Point,
@@ -251,92 +347,8 @@ def draw_apollo(
         bell.append((a_bell + 0.1 + 2.0 * t, 0.5 + 0.75 * t**0.62))
     c.revolve(bell, _BELL, 1.25)
     if high_gain_antenna:
-        p0 = c.pt(a_bell - 0.25, 1.95)
-        p1 = c.pt(a_bell + 0.55, 3.05)
-        pygame.draw.line(surface, (120, 122, 128), p0, p1, max(1, round(0.09 * scale)))
-        dish = [
-            (a_bell + 0.1, 3.05),
-            (a_bell + 1.2, 3.05),
-            (a_bell + 1.2, 3.55),
-            (a_bell + 0.1, 3.55),
-        ]
-        c.local_poly(dish, _DARK, 0.4, 3.3)
-        for k in range(2):
-            c.sphere(a_bell + 0.38 + 0.55 * k, 3.3, 0.24, (206, 208, 212), 0.35)
-
-    # Surface details on a translucent layer: panel lines, bands, windows, quads.
-    layer, lp = _detail_layer(c)
-    s = scale
-    lw = max(1, round(0.035 * s))
-    dark = (0, 0, 0, 70)
-    light_line = (255, 255, 255, 60)
-    if with_docking_module:
-        for aa in (0.9, 2.55):
-            pygame.draw.line(
-                layer, (0, 0, 0, 110), lp(aa, -0.7), lp(aa, 0.7), max(1, round(0.09 * s))
-            )
-        pygame.draw.line(layer, dark, lp(1.0, -0.35), lp(2.5, -0.35), lw)
-        pygame.draw.line(layer, dark, lp(1.0, 0.3), lp(2.5, 0.3), lw)
-        pygame.draw.circle(layer, (20, 26, 40, 200), lp(1.7, -0.05), 0.13 * s)
-    # CM: generatrix panel lines, rendezvous windows, hatch.
-    for k in (-0.62, -0.28, 0.12, 0.5):
-        pygame.draw.line(
-            layer, (0, 0, 0, 40), lp(a_cm + 0.25, k * 0.68), lp(a_sm - 0.02, k * 1.955), lw
-        )
-    for aa, rr in ((a_cm + 0.95, -0.62), (a_cm + 0.95, 0.62)):
-        win = [
-            lp(aa, rr * 0.95),
-            lp(aa + 0.32, rr * 1.12),
-            lp(aa + 0.36, rr * 0.8),
-            lp(aa + 0.06, rr * 0.7),
-        ]
-        pygame.draw.polygon(layer, (16, 22, 36, 230), win)
-    hatch = [
-        lp(a_cm + 1.6, -0.45),
-        lp(a_cm + 2.55, -0.55),
-        lp(a_cm + 2.55, 0.35),
-        lp(a_cm + 1.6, 0.3),
-    ]
-    pygame.draw.polygon(layer, (0, 0, 0, 36), hatch, lw)
-    pygame.draw.line(
-        layer, (0, 0, 0, 120), lp(a_sm, -1.95), lp(a_sm, 1.95), max(1, round(0.06 * s))
-    )
-    # SM: circumferential bands and radiator panels.
-    for aa, w, col in (
-        (a_sm + 0.32, 0.12, (0, 0, 0, 60)),
-        (a_sm + 2.3, 0.05, (0, 0, 0, 50)),
-        (a_bell - 0.45, 0.3, (0, 0, 0, 55)),
-        (a_bell - 0.12, 0.06, (0, 0, 0, 90)),
-    ):
-        pygame.draw.line(layer, col, lp(aa, -1.95), lp(aa, 1.95), max(1, round(w * s)))
-    for rr in (-1.35, -0.75, 0.6, 1.25):
-        pygame.draw.line(layer, light_line, lp(a_sm + 2.45, rr), lp(a_bell - 0.65, rr), lw)
-    rad = [
-        lp(a_sm + 2.45, -0.5),
-        lp(a_bell - 0.65, -0.5),
-        lp(a_bell - 0.65, 0.35),
-        lp(a_sm + 2.45, 0.35),
-    ]
-    pygame.draw.polygon(layer, (255, 255, 255, 40), rad)
-    for k in range(9):
-        aa = a_sm + 2.55 + k * (a_bell - 0.75 - a_sm - 2.55) / 8
-        pygame.draw.line(layer, (0, 0, 0, 28), lp(aa, -0.5), lp(aa, 0.35), lw)
-    # Face-on RCS quad.
-    q = [lp(a_sm + 0.8, -0.32), lp(a_sm + 1.4, -0.32), lp(a_sm + 1.4, 0.32), lp(a_sm + 0.8, 0.32)]
-    pygame.draw.polygon(layer, (40, 42, 48, 230), q)
-    for da, dr in ((-0.45, 0), (0.45, 0), (0, -0.5), (0, 0.5)):
-        pygame.draw.line(
-            layer,
-            (60, 62, 68, 230),
-            lp(a_sm + 1.1, 0),
-            lp(a_sm + 1.1 + da, dr),
-            max(1, round(0.1 * s)),
-        )
-    # Bell: a lighter lip.
-    pygame.draw.line(
-        layer, (255, 255, 255, 50), lp(a_bell + 2.08, -1.24), lp(a_bell + 2.08, 1.24), lw
-    )
-    surface.blit(layer, c.rect.topleft if c.rect else (0, 0))
+        _high_gain_antenna(c, a_bell)
+    _apollo_details(c, with_docking_module, a_cm, a_sm, a_bell)
     assert c.rect is not None
     return c.rect
 

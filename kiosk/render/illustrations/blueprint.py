@@ -9,9 +9,7 @@ import pygame
 
 from kiosk.render import primitives as prim
 from kiosk.render.illustrations.base import dims
-from kiosk.render.palette import (
-    Color,
-)
+from kiosk.render.palette import Color
 from kiosk.render.primitives import Point
 
 # --------------------------------------------------------------------------- blueprint
@@ -79,11 +77,9 @@ def _dashed(
         i += 1
 
 
-def draw_blueprint(surf: pygame.Surface, rng: random.Random) -> None:
-    """A blueprint of the R-7 'Vostok' rocket, a tribute to the chief designer."""
+def _paper(surf: pygame.Surface, rng: random.Random, ink: Color) -> None:
+    """Blueprint paper: faint fibres and specks, and a grid in ``ink``."""
     w, h, u, cx, cy = dims(surf)
-    prim.gradient_stops(surf, [(0.0, (22, 66, 124)), (1.0, (14, 48, 98))])
-    prim.glow(surf, (cx - 0.1 * u, cy - 0.15 * u), u * 0.9, (30, 50, 70), 0.35, falloff=1.5)
     # Paper texture: faint fibres and specks.
     tex = prim.new_layer((w, h))
     for _ in range(int(w * h / 900)):
@@ -97,7 +93,6 @@ def draw_blueprint(surf: pygame.Surface, rng: random.Random) -> None:
         )
         pygame.draw.line(tex, col, (x, y), (x + math.cos(a) * ln, y + math.sin(a) * ln), 1)
     surf.blit(tex, (0, 0))
-    ink = (226, 236, 250)
     grid = prim.new_layer((w, h))
     g = u / 40
     for i in range(int(w / g) + 2):
@@ -109,6 +104,15 @@ def draw_blueprint(surf: pygame.Surface, rng: random.Random) -> None:
         a = 44 if (i - int(h / g / 2) - 1) % 5 == 0 else 18
         pygame.draw.line(grid, (*ink, a), (0, y), (w, y), 1)
     surf.blit(grid, (0, 0))
+
+
+def draw_blueprint(surf: pygame.Surface, rng: random.Random) -> None:
+    """A blueprint of the R-7 'Vostok' rocket, a tribute to the chief designer."""
+    w, h, u, cx, cy = dims(surf)
+    prim.gradient_stops(surf, [(0.0, (22, 66, 124)), (1.0, (14, 48, 98))])
+    prim.glow(surf, (cx - 0.1 * u, cy - 0.15 * u), u * 0.9, (30, 50, 70), 0.35, falloff=1.5)
+    ink = (226, 236, 250)
+    _paper(surf, rng, ink)
     m = 0.035 * u
     lw = max(2, round(u * 0.0022))
     pygame.draw.rect(surf, ink, pygame.Rect(m, m, w - 2 * m, h - 2 * m), lw)

@@ -10,9 +10,7 @@ import pygame
 from kiosk.render import bodies
 from kiosk.render import primitives as prim
 from kiosk.render.illustrations.base import deep_space, dims
-from kiosk.render.palette import (
-    Color,
-)
+from kiosk.render.palette import Color
 from kiosk.render.primitives import Point, Shape, scale_color, smoothstep
 
 # --------------------------------------------------------------------------- sputnik

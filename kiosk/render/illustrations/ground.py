@@ -9,11 +9,7 @@ import pygame
 
 from kiosk.render import primitives as prim
 from kiosk.render.illustrations.base import dims
-from kiosk.render.palette import (
-    INK,
-    Color,
-    mix,
-)
+from kiosk.render.palette import INK, Color, mix
 from kiosk.render.primitives import Point, Shape, scale_color, smoothstep
 
 # --------------------------------------------------------------------------- agreement

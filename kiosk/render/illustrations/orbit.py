@@ -13,10 +13,7 @@ from kiosk.render import primitives as prim
 from kiosk.render import spacecraft as sc
 from kiosk.render.hatchway import TunnelLight, sleeve, tunnel_light
 from kiosk.render.illustrations.base import deep_space, dims
-from kiosk.render.palette import (
-    APOLLO_BLUE,
-    SOYUZ_RED,
-)
+from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED
 from kiosk.render.primitives import Point, Shape, scale_color
 
 # --------------------------------------------------------------------------- docking

@@ -10,9 +10,7 @@ import pygame
 from kiosk.render import bodies
 from kiosk.render import primitives as prim
 from kiosk.render.illustrations.base import deep_space, dims
-from kiosk.render.palette import (
-    SPACE_TOP,
-)
+from kiosk.render.palette import SPACE_TOP
 from kiosk.render.primitives import smoothstep
 
 # --------------------------------------------------------------------------- starfield
