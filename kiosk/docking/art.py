@@ -16,7 +16,6 @@ screen's 16:9 area (the animation's composition scales with it).
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from dataclasses import dataclass
@@ -25,7 +24,16 @@ import pygame
 
 from kiosk.render import bodies
 from kiosk.render import primitives as prim
-from kiosk.render.hatchway import TunnelLight, sleeve, tunnel_light
+from kiosk.render.hatchway import (
+    HAND_LIGHT,
+    HAND_RIM,
+    NEAR_SKIN,
+    TunnelLight,
+    clasp,
+    far_palm,
+    sleeve,
+    tunnel_light,
+)
 from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED, Color, mix
 from kiosk.render.spacecraft import Sprite, finish
 
@@ -240,10 +248,7 @@ def hatch_cover(size: tuple[int, int]) -> Sprite:
     return Sprite(finish(small, rle=False), ((c[0] - R) / ss, c[1] / ss))
 
 
-_SKIN_NEAR: Color = (236, 190, 150)
 _SKIN_FAR: Color = (222, 172, 134)
-_RIM: Color = (255, 214, 160)
-_HAND_LIGHT = (-0.35, -0.94)
 
 
 def _hand_open(surface: pygame.Surface, P, u: float, side: int, skin: Color) -> None:
@@ -273,18 +278,18 @@ def _hand_open(surface: pygame.Surface, P, u: float, side: int, skin: Color) -> 
     ]
     prim.drop_shadow(surface, palm + fingers, (0.004 * u, 0.012 * u), 0.016 * u, 110)
     prim.shaded_shape(
-        surface, palm, skin, light=_HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=_RIM
+        surface, palm, skin, light=HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=HAND_RIM
     )
     prim.drop_shadow(surface, fingers, (0.002 * u, 0.006 * u), 0.008 * u, 90)
     prim.shaded_shape(
         surface,
         fingers,
         skin,
-        light=_HAND_LIGHT,
+        light=HAND_LIGHT,
         relief=0.012 * u,
         shadow=0.64,
         highlight=0.14,
-        rim=_RIM,
+        rim=HAND_RIM,
     )
     lines = prim.new_layer(surface.get_size())
     lw = max(1, round(u * 0.003))
@@ -296,68 +301,11 @@ def _hand_open(surface: pygame.Surface, P, u: float, side: int, skin: Color) -> 
         surface,
         thumb,
         skin,
-        light=_HAND_LIGHT,
+        light=HAND_LIGHT,
         relief=0.014 * u,
         shadow=0.64,
         highlight=0.14,
-        rim=_RIM,
-    )
-
-
-def _clasp(surface: pygame.Surface, P, u: float) -> None:
-    """Two right hands clasped: the far hand's fingers over the back of the near one,
-    the near hand's thumb over the top of the far one."""
-    hand_b: prim.Shape = [("ellipse", P(0.1, 0.035), 0.12 * u, 0.078 * u, 0.3)]
-    prim.shaded_shape(
-        surface, hand_b, _SKIN_FAR, light=_HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=_RIM
-    )
-    hand_a: prim.Shape = [
-        ("ellipse", P(-0.07, 0.03), 0.135 * u, 0.085 * u, -0.28),
-        ("capsule", P(-0.19, 0.062), P(-0.1, 0.04), 0.068 * u, 0.075 * u),
-    ]
-    prim.drop_shadow(surface, hand_a, (0.004 * u, 0.012 * u), 0.016 * u, 110)
-    prim.shaded_shape(
-        surface, hand_a, _SKIN_NEAR, light=_HAND_LIGHT, relief=0.035 * u, shadow=0.62, rim=_RIM
-    )
-    fingers = [
-        ((0.04, -0.035), (-0.075, 0.0), 0.022),
-        ((0.05, 0.006), (-0.075, 0.05), 0.023),
-        ((0.05, 0.047), (-0.06, 0.092), 0.021),
-        ((0.045, 0.086), (-0.03, 0.122), 0.018),
-    ]
-    group: prim.Shape = [("capsule", P(*a0), P(*a1), r * u, r * u * 0.94) for a0, a1, r in fingers]
-    prim.drop_shadow(surface, group, (0.004 * u, 0.012 * u), 0.014 * u, 130)
-    prim.shaded_shape(
-        surface,
-        group,
-        _SKIN_FAR,
-        light=_HAND_LIGHT,
-        relief=0.014 * u,
-        shadow=0.64,
-        highlight=0.14,
-        rim=_RIM,
-    )
-    det = prim.new_layer(surface.get_size())
-    lw = max(1, round(u * 0.003))
-    for (a0, a1, _r), (b0, b1, _r2) in itertools.pairwise(fingers):
-        m0 = ((a0[0] + b0[0]) / 2, (a0[1] + b0[1]) / 2)
-        m1 = ((a1[0] + b1[0]) / 2 + 0.02, (a1[1] + b1[1]) / 2)
-        pygame.draw.line(det, (90, 46, 24, 150), P(*m0), P(*m1), lw)
-    surface.blit(det, (0, 0))
-    thumb: prim.Shape = [
-        ("capsule", P(-0.13, -0.03), P(-0.01, -0.068), 0.03 * u, 0.026 * u),
-        ("capsule", P(-0.01, -0.068), P(0.085, -0.078), 0.026 * u, 0.022 * u),
-    ]
-    prim.drop_shadow(surface, thumb, (0.004 * u, 0.012 * u), 0.012 * u, 130)
-    prim.shaded_shape(
-        surface,
-        thumb,
-        _SKIN_NEAR,
-        light=_HAND_LIGHT,
-        relief=0.016 * u,
-        shadow=0.64,
-        highlight=0.14,
-        rim=_RIM,
+        rim=HAND_RIM,
     )
 
 
@@ -388,9 +336,10 @@ def arm(size: tuple[int, int], side: int, *, clasped: bool = False) -> Sprite:
         start, end = _ARM[sd]
         sleeve(layer, P(*start), P(*end), 0.1 * U, _CLOTH[sd], _CUFF[sd])
     if clasped:
-        _clasp(layer, P, U)
+        far_palm(layer, P, U, _SKIN_FAR)
+        clasp(layer, P, U, _SKIN_FAR)
     else:
-        _hand_open(layer, P, U, side, _SKIN_NEAR if side < 0 else _SKIN_FAR)
+        _hand_open(layer, P, U, side, NEAR_SKIN if side < 0 else _SKIN_FAR)
     small = pygame.transform.smoothscale(layer, (w // ss, h // ss))
     return Sprite(finish(small), (ox / ss, oy / ss))
 

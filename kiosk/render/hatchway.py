@@ -1,20 +1,22 @@
-"""The hatchway between the docked craft: warm light down the tunnel, and sleeved arms.
+"""The hatchway between the docked craft: light down the tunnel, sleeved arms, clasped hands.
 
 Drawn twice in the exhibit, with different looks: in the handshake illustration
 and in the docking animation's interior shot (:mod:`kiosk.docking.art`).  Each
-use passes its own :class:`TunnelLight` and sleeve options; the drawing is one.
+use passes its own :class:`TunnelLight`, sleeve and skin options; the drawing is one.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pygame
 
 from kiosk.render import primitives as prim
 from kiosk.render.palette import Color
-from kiosk.render.primitives import RGBA, Point, Vec3
+from kiosk.render.primitives import RGBA, Point, Shape, Vec3
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,3 +138,118 @@ def sleeve(
             max(1, round(radius * 0.05)),
         )
     surface.blit(stripe, (0, 0))
+
+
+#: The hands' light (in the picture's plane) and the tunnel's warm light on their rims.
+HAND_LIGHT = (-0.35, -0.94)
+HAND_RIM: Color = (255, 214, 160)
+#: The near hand's skin.
+NEAR_SKIN: Color = (236, 190, 150)
+#: The far hand's fingers over the back of the near hand: knuckle, tip and radius,
+#: in units about the clasp.
+_FINGERS = (
+    ((0.04, -0.035), (-0.075, 0.0), 0.022),
+    ((0.05, 0.006), (-0.075, 0.05), 0.023),
+    ((0.05, 0.047), (-0.06, 0.092), 0.021),
+    ((0.045, 0.086), (-0.03, 0.122), 0.018),
+)
+
+
+def far_palm(
+    surface: pygame.Surface, P: Callable[[float, float], Point], u: float, skin: Color
+) -> None:
+    """The far hand's palm, under the clasp.  ``P`` maps units about the clasp to
+    pixels; ``u`` is the unit in pixels."""
+    hand_b: Shape = [("ellipse", P(0.1, 0.035), 0.12 * u, 0.078 * u, 0.3)]
+    prim.shaded_shape(
+        surface, hand_b, skin, light=HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=HAND_RIM
+    )
+
+
+def clasp(
+    surface: pygame.Surface,
+    P: Callable[[float, float], Point],
+    u: float,
+    far_skin: Color,
+    *,
+    near_skin: Color = NEAR_SKIN,
+    detail: bool = False,
+) -> None:
+    """Two right hands clasped, over the far palm (:func:`far_palm`): the near hand,
+    the far hand's fingers over its back, the near thumb over the top of them.
+    ``detail`` adds finger creases, fingertips and a thumbnail."""
+    hand_a: Shape = [
+        ("ellipse", P(-0.07, 0.03), 0.135 * u, 0.085 * u, -0.28),
+        ("capsule", P(-0.19, 0.062), P(-0.1, 0.04), 0.068 * u, 0.075 * u),
+    ]
+    prim.drop_shadow(surface, hand_a, (0.004 * u, 0.012 * u), 0.016 * u, 110)
+    prim.shaded_shape(
+        surface, hand_a, near_skin, light=HAND_LIGHT, relief=0.035 * u, shadow=0.62, rim=HAND_RIM
+    )
+    group: Shape = [("capsule", P(*a0), P(*a1), r * u, r * u * 0.94) for a0, a1, r in _FINGERS]
+    prim.drop_shadow(surface, group, (0.004 * u, 0.012 * u), 0.014 * u, 130)
+    prim.shaded_shape(
+        surface,
+        group,
+        far_skin,
+        light=HAND_LIGHT,
+        relief=0.014 * u,
+        shadow=0.64,
+        highlight=0.14,
+        rim=HAND_RIM,
+    )
+    det = prim.new_layer(surface.get_size())
+    lw = max(1, round(u * 0.003))
+    for (a0, a1, _r), (b0, b1, _r2) in itertools.pairwise(_FINGERS):
+        m0 = ((a0[0] + b0[0]) / 2, (a0[1] + b0[1]) / 2)
+        m1 = ((a1[0] + b1[0]) / 2 + 0.02, (a1[1] + b1[1]) / 2)
+        pygame.draw.line(det, (90, 46, 24, 150), P(*m0), P(*m1), lw)
+    if detail:
+        _finger_details(det, P, u, lw)
+    surface.blit(det, (0, 0))
+    thumb: Shape = [
+        ("capsule", P(-0.13, -0.03), P(-0.01, -0.068), 0.03 * u, 0.026 * u),
+        ("capsule", P(-0.01, -0.068), P(0.085, -0.078), 0.026 * u, 0.022 * u),
+    ]
+    prim.drop_shadow(surface, thumb, (0.004 * u, 0.012 * u), 0.012 * u, 130)
+    prim.shaded_shape(
+        surface,
+        thumb,
+        near_skin,
+        light=HAND_LIGHT,
+        relief=0.016 * u,
+        shadow=0.64,
+        highlight=0.14,
+        rim=HAND_RIM,
+    )
+    if detail:
+        nail = prim.new_layer(surface.get_size())
+        pygame.draw.polygon(
+            nail,
+            (255, 230, 212, 90),
+            prim.ellipse_points(P(0.075, -0.082), 0.014 * u, 0.009 * u, -0.1, 12),
+        )
+        pygame.draw.line(nail, (110, 60, 34, 70), P(-0.005, -0.092), P(-0.015, -0.045), lw)
+        surface.blit(nail, (0, 0))
+
+
+def _finger_details(
+    layer: pygame.Surface, P: Callable[[float, float], Point], u: float, lw: int
+) -> None:
+    """Creases across the far hand's fingers and a light on each fingertip."""
+    for a0, a1, r in _FINGERS:
+        for t in (0.38, 0.68):
+            q = (a0[0] + (a1[0] - a0[0]) * t, a0[1] + (a1[1] - a0[1]) * t)
+            pygame.draw.line(
+                layer,
+                (110, 60, 34, 70),
+                P(q[0], q[1] - r * 0.6),
+                P(q[0] + 0.004, q[1] + r * 0.6),
+                lw,
+            )
+        tip = P(a1[0] + 0.004, a1[1] - r * 0.15)
+        pygame.draw.polygon(
+            layer,
+            (255, 226, 206, 80),
+            prim.ellipse_points(tip, r * 0.55 * u, r * 0.38 * u, 0.1, 12),
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 
@@ -11,10 +10,10 @@ import pygame
 from kiosk.render import bodies
 from kiosk.render import primitives as prim
 from kiosk.render import spacecraft as sc
-from kiosk.render.hatchway import TunnelLight, sleeve, tunnel_light
+from kiosk.render.hatchway import TunnelLight, clasp, far_palm, sleeve, tunnel_light
 from kiosk.render.illustrations.base import deep_space, dims
 from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED
-from kiosk.render.primitives import Point, Shape, scale_color
+from kiosk.render.primitives import Point, scale_color
 
 # --------------------------------------------------------------------------- docking
 
@@ -84,11 +83,9 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
     def P(x: float, y: float) -> Point:
         return (ox + x * u, oy + y * u)
 
-    lit = (-0.35, -0.94)
     lit3 = (-0.3, -0.8, 0.5)
     skin_a = (236, 190, 150)
     skin_b = (224, 174, 136)
-    rim = (255, 214, 160)
     # The right-hand person's arm (red cuff) and hand, behind.
     sleeve(
         surf,
@@ -102,8 +99,7 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         shadow=120,
         seam=True,
     )
-    hand_b: Shape = [("ellipse", P(0.1, 0.035), 0.12 * u, 0.078 * u, 0.3)]
-    prim.shaded_shape(surf, hand_b, skin_b, light=lit, relief=0.03 * u, shadow=0.62, rim=rim)
+    far_palm(surf, P, u, skin_b)
     # The left-hand person's arm (blue cuff) and hand, back of the hand towards us.
     sleeve(
         surf,
@@ -117,58 +113,8 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
         shadow=120,
         seam=True,
     )
-    hand_a: Shape = [
-        ("ellipse", P(-0.07, 0.03), 0.135 * u, 0.085 * u, -0.28),
-        ("capsule", P(-0.19, 0.062), P(-0.1, 0.04), 0.068 * u, 0.075 * u),
-    ]
-    prim.drop_shadow(surf, hand_a, (0.004 * u, 0.012 * u), 0.016 * u, 110)
-    prim.shaded_shape(surf, hand_a, skin_a, light=lit, relief=0.035 * u, shadow=0.62, rim=rim)
-    # The far hand's fingers wrap over the back of the near hand.
-    fingers = [
-        ((0.04, -0.035), (-0.075, 0.0), 0.022),
-        ((0.05, 0.006), (-0.075, 0.05), 0.023),
-        ((0.05, 0.047), (-0.06, 0.092), 0.021),
-        ((0.045, 0.086), (-0.03, 0.122), 0.018),
-    ]
-    group: Shape = [("capsule", P(*a0), P(*a1), r * u, r * u * 0.94) for a0, a1, r in fingers]
-    prim.drop_shadow(surf, group, (0.004 * u, 0.012 * u), 0.014 * u, 130)
-    prim.shaded_shape(
-        surf, group, skin_b, light=lit, relief=0.014 * u, shadow=0.64, highlight=0.14, rim=rim
-    )
-    det = prim.new_layer((w, h))
-    lw = max(1, round(u * 0.003))
-    for (a0, a1, _r), (b0, b1, _r2) in itertools.pairwise(fingers):
-        m0 = ((a0[0] + b0[0]) / 2, (a0[1] + b0[1]) / 2)
-        m1 = ((a1[0] + b1[0]) / 2 + 0.02, (a1[1] + b1[1]) / 2)
-        pygame.draw.line(det, (90, 46, 24, 150), P(*m0), P(*m1), lw)
-    for a0, a1, r in fingers:
-        for t in (0.38, 0.68):
-            q = (a0[0] + (a1[0] - a0[0]) * t, a0[1] + (a1[1] - a0[1]) * t)
-            pygame.draw.line(
-                det, (110, 60, 34, 70), P(q[0], q[1] - r * 0.6), P(q[0] + 0.004, q[1] + r * 0.6), lw
-            )
-        tip = P(a1[0] + 0.004, a1[1] - r * 0.15)
-        pygame.draw.polygon(
-            det, (255, 226, 206, 80), prim.ellipse_points(tip, r * 0.55 * u, r * 0.38 * u, 0.1, 12)
-        )
-    surf.blit(det, (0, 0))
-    # The near hand's thumb over the top of the far hand.
-    thumb: Shape = [
-        ("capsule", P(-0.13, -0.03), P(-0.01, -0.068), 0.03 * u, 0.026 * u),
-        ("capsule", P(-0.01, -0.068), P(0.085, -0.078), 0.026 * u, 0.022 * u),
-    ]
-    prim.drop_shadow(surf, thumb, (0.004 * u, 0.012 * u), 0.012 * u, 130)
-    prim.shaded_shape(
-        surf, thumb, skin_a, light=lit, relief=0.016 * u, shadow=0.64, highlight=0.14, rim=rim
-    )
-    nail = prim.new_layer((w, h))
-    pygame.draw.polygon(
-        nail,
-        (255, 230, 212, 90),
-        prim.ellipse_points(P(0.075, -0.082), 0.014 * u, 0.009 * u, -0.1, 12),
-    )
-    pygame.draw.line(nail, (110, 60, 34, 70), P(-0.005, -0.092), P(-0.015, -0.045), lw)
-    surf.blit(nail, (0, 0))
+    # The far hand's fingers wrap over the back of the near hand, the near thumb over them.
+    clasp(surf, P, u, skin_b, near_skin=skin_a, detail=True)
     prim.glow(surf, (hc[0], hc[1] - 0.12 * u), u * 0.4, (255, 200, 140), 0.1, falloff=1.5)
     prim.vignette(surf, 0.45)
 
