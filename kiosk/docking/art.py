@@ -387,6 +387,21 @@ def eclipse_sky(size: tuple[int, int], seed: int = 719) -> pygame.Surface:
     return finish_rgb(surface)
 
 
+#: The corona seen from Soyuz: shorter, finer streamers closer to the disc.
+_STREAMERS = bodies.Streamers(
+    count=170,
+    tilt=0.4,
+    focus=3,
+    length=(0.7, 2.2),
+    width=(0.05, 0.26),
+    brightness=(0.03, 0.08),
+    bend=0.22,
+    colour=(240, 236, 226),
+    shrink=3,
+    blur=2.5,
+)
+
+
 def corona(sky: pygame.Surface, view: SunView, seed: int = 1975) -> Sprite:
     """The part of ``sky`` round the Sun with the corona added (opaque), for
     blending in as the Sun disappears; anchor: the Sun's centre."""
@@ -398,42 +413,8 @@ def corona(sky: pygame.Surface, view: SunView, seed: int = 1975) -> Sprite:
     box = box.clip(sky.get_rect())
     region = sky.subsurface(box).copy()
     c = (view.sun[0] - box.x, view.sun[1] - box.y)
-    f = 3
-    lw_, lh_ = max(2, box.w // f), max(2, box.h // f)
-    streams = pygame.Surface((lw_, lh_))
-    streams.fill((0, 0, 0))
-    tmp = pygame.Surface((lw_, lh_))
-    tilt = 0.4
     base = r_disc * 0.7
-    for _ in range(170):
-        a = rng.uniform(0, 2 * math.pi)
-        eq = abs(math.cos(a - tilt)) ** 3
-        length = r_disc * (0.7 + 2.2 * eq * rng.uniform(0.4, 1.0) + rng.uniform(0, 0.5))
-        wd = r_disc * (0.05 + 0.26 * eq) * rng.uniform(0.5, 1.0)
-        k = rng.uniform(0.03, 0.08)
-        bend = math.sin(2 * (a - tilt)) * -0.22 * eq
-        bx, by = c[0] + math.cos(a) * base, c[1] + math.sin(a) * base
-        tx = c[0] + math.cos(a + bend) * (base + length)
-        ty = c[1] + math.sin(a + bend) * (base + length)
-        mx_ = c[0] + math.cos(a + bend * 0.4) * (base + length * 0.45)
-        my_ = c[1] + math.sin(a + bend * 0.4) * (base + length * 0.45)
-        nx, ny = -math.sin(a), math.cos(a)
-        shape = [
-            (bx + nx * wd, by + ny * wd),
-            (mx_ + nx * wd * 0.55, my_ + ny * wd * 0.55),
-            (tx, ty),
-            (mx_ - nx * wd * 0.55, my_ - ny * wd * 0.55),
-            (bx - nx * wd, by - ny * wd),
-        ]
-        tmp.fill((0, 0, 0))
-        pygame.draw.polygon(
-            tmp, prim.scale_color((240, 236, 226), k), [(x / f, y / f) for x, y in shape]
-        )
-        streams.blit(tmp, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-    streams = prim.soften(streams, 2.5)
-    region.blit(
-        pygame.transform.smoothscale(streams, box.size), (0, 0), special_flags=pygame.BLEND_RGB_ADD
-    )
+    bodies.corona_streamers(region, c, r_disc, rng, _STREAMERS, root=base, reach_from=base)
     prim.glow(region, c, r_disc * 2.6, (120, 130, 170), 0.28, falloff=2.2)
     prim.glow(region, c, r_disc * 1.6, (236, 232, 220), 0.55, falloff=2.8)
     return Sprite(finish_rgb(region), c)

@@ -51,6 +51,83 @@ def sun(
     glow(surface, center, radius * 1.05, (255, 255, 255), 0.5 * strength, falloff=1.0)
 
 
+@dataclass(frozen=True, slots=True)
+class Streamers:
+    """The look of the corona's streamers (:func:`corona_streamers`).
+
+    ``count`` streamers at random angles, gathered towards the solar equator (at
+    ``tilt`` radians) by ``|cos|`` to the power ``focus``; each ``length[0] +
+    length[1]·eq·U(0.4, 1) + U(0, 0.5)`` disc radii long and ``width[0] + width[1]·eq``
+    radii wide (times ``U(0.5, 1)``), of ``brightness`` (a range) times ``colour``,
+    bent towards the equator by ``bend``.  Drawn at 1/``shrink`` of the size and
+    softened by ``blur``.
+    """
+
+    count: int
+    tilt: float
+    focus: float
+    length: tuple[float, float]
+    width: tuple[float, float]
+    brightness: tuple[float, float]
+    bend: float
+    colour: Color
+    shrink: int
+    blur: float
+
+
+def corona_streamers(
+    target: pygame.Surface,
+    centre: Point,
+    radius: float,
+    rng: random.Random,
+    look: Streamers,
+    *,
+    root: float,
+    root_k: float = 1.0,
+    reach_from: float,
+) -> None:
+    """Add the corona's streamers round a disc of ``radius`` at ``centre`` to
+    ``target``: each rises from ``root * root_k`` pixels from the centre and reaches
+    its length beyond ``reach_from``."""
+    f = look.shrink
+    w, h = target.get_size()
+    lw_, lh_ = max(2, w // f), max(2, h // f)
+    streams = pygame.Surface((lw_, lh_))
+    streams.fill((0, 0, 0))
+    tmp = pygame.Surface((lw_, lh_))
+    tilt = look.tilt
+    for _ in range(look.count):
+        a = rng.uniform(0, 2 * math.pi)
+        eq = abs(math.cos(a - tilt)) ** look.focus
+        length = radius * (
+            look.length[0] + look.length[1] * eq * rng.uniform(0.4, 1.0) + rng.uniform(0, 0.5)
+        )
+        wd = radius * (look.width[0] + look.width[1] * eq) * rng.uniform(0.5, 1.0)
+        k = rng.uniform(*look.brightness)
+        bend = math.sin(2 * (a - tilt)) * -look.bend * eq
+        bx = centre[0] + math.cos(a) * root * root_k
+        by = centre[1] + math.sin(a) * root * root_k
+        tx = centre[0] + math.cos(a + bend) * (reach_from + length)
+        ty = centre[1] + math.sin(a + bend) * (reach_from + length)
+        mx = centre[0] + math.cos(a + bend * 0.4) * (reach_from + length * 0.45)
+        my = centre[1] + math.sin(a + bend * 0.4) * (reach_from + length * 0.45)
+        nx, ny = -math.sin(a), math.cos(a)
+        shape = [
+            (bx + nx * wd, by + ny * wd),
+            (mx + nx * wd * 0.55, my + ny * wd * 0.55),
+            (tx, ty),
+            (mx - nx * wd * 0.55, my - ny * wd * 0.55),
+            (bx - nx * wd, by - ny * wd),
+        ]
+        tmp.fill((0, 0, 0))
+        pygame.draw.polygon(tmp, scale_color(look.colour, k), [(x / f, y / f) for x, y in shape])
+        streams.blit(tmp, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    streams = soften(streams, look.blur)
+    target.blit(
+        pygame.transform.smoothscale(streams, (w, h)), (0, 0), special_flags=pygame.BLEND_RGB_ADD
+    )
+
+
 # Near-side maria, in disc coordinates (x right, y down, unit radius): (x, y, rx, ry).
 _MARIA: tuple[tuple[float, float, float, float], ...] = (
     (-0.58, -0.02, 0.24, 0.4),  # Oceanus Procellarum

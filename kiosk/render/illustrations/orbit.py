@@ -122,6 +122,21 @@ def draw_handshake(surf: pygame.Surface, rng: random.Random) -> None:
 # --------------------------------------------------------------------------- eclipse
 
 
+#: The corona in the eclipse picture: long equatorial streamers, drawn coarse.
+_STREAMERS = bodies.Streamers(
+    count=140,
+    tilt=0.35,
+    focus=4,
+    length=(0.5, 3.4),
+    width=(0.05, 0.3),
+    brightness=(0.025, 0.07),
+    bend=0.25,
+    colour=(240, 236, 224),
+    shrink=4,
+    blur=3,
+)
+
+
 def draw_eclipse(surf: pygame.Surface, rng: random.Random) -> None:
     """Apollo eclipsing the Sun for Soyuz: the corona streams round its disc."""
     w, h, u, cx, cy = dims(surf)
@@ -132,42 +147,7 @@ def draw_eclipse(surf: pygame.Surface, rng: random.Random) -> None:
     prim.glow(surf, c, r * 6.0, (90, 100, 140), 0.22, falloff=2.4)
     prim.glow(surf, c, r * 3.0, (236, 230, 214), 0.45, falloff=2.6)
     # Streamers, long along the (tilted) solar equator, short plumes at the poles.
-    f = 4
-    lw_, lh_ = max(2, w // f), max(2, h // f)
-    st = pygame.Surface((lw_, lh_))
-    st.fill((0, 0, 0))
-    tmp = pygame.Surface((lw_, lh_))
-    tilt = 0.35
-    for _ in range(140):
-        a = rng.uniform(0, 2 * math.pi)
-        eq = abs(math.cos(a - tilt)) ** 4
-        length = r * (0.5 + 3.4 * eq * rng.uniform(0.4, 1.0) + rng.uniform(0, 0.5))
-        wd = r * (0.05 + 0.3 * eq) * rng.uniform(0.5, 1.0)
-        k = rng.uniform(0.025, 0.07)
-        bx, by = c[0] + math.cos(a) * r * 0.9, c[1] + math.sin(a) * r * 0.9
-        # Equatorial streamers bend gently towards the equator line.
-        bend = math.sin(2 * (a - tilt)) * -0.25 * eq
-        ta = a + bend
-        tx, ty = c[0] + math.cos(ta) * (r + length), c[1] + math.sin(ta) * (r + length)
-        mx, my = (
-            c[0] + math.cos(a + bend * 0.4) * (r + length * 0.45),
-            c[1] + math.sin(a + bend * 0.4) * (r + length * 0.45),
-        )
-        nx, ny = -math.sin(a), math.cos(a)
-        shape = [
-            (bx + nx * wd, by + ny * wd),
-            (mx + nx * wd * 0.55, my + ny * wd * 0.55),
-            (tx, ty),
-            (mx - nx * wd * 0.55, my - ny * wd * 0.55),
-            (bx - nx * wd, by - ny * wd),
-        ]
-        tmp.fill((0, 0, 0))
-        pygame.draw.polygon(
-            tmp, scale_color((240, 236, 224), k), [(x / f, y / f) for x, y in shape]
-        )
-        st.blit(tmp, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-    st = prim.soften(st, 3)
-    surf.blit(pygame.transform.smoothscale(st, (w, h)), (0, 0), special_flags=pygame.BLEND_RGB_ADD)
+    bodies.corona_streamers(surf, c, r, rng, _STREAMERS, root=r, root_k=0.9, reach_from=r)
     prim.glow(surf, c, r * 1.5, (255, 250, 236), 0.85, falloff=2.2)
     prim.glow(surf, c, r * 1.12, (255, 252, 244), 0.6, falloff=1.2)
     # Apollo end-on: a dark disc; its high-gain antenna juts out at one side.
