@@ -45,7 +45,7 @@ from kiosk.render.primitives import (
     soften,
 )
 
-# --------------------------------------------------------------------------- spacecraft
+# --------------------------------------------------------------------------- hulls
 #
 # Side views, axis horizontal, drawn from a docking-port point.  Local coordinates are
 # metres: ``a`` runs aft from the port tip along the axis, ``r`` across it (negative is
