@@ -43,7 +43,7 @@ def test_grip_on_the_sensor_starts_the_docking(screen, story, mocker):
             story,
             Config(),
             bus=bus,
-            outputs=[parts.hardware.show],
+            outputs=[parts.lights],
             key_handlers=parts.key_handlers,
             status_sources={"hardware": parts.status},
         )
@@ -72,7 +72,7 @@ def test_grip_on_the_sensor_starts_the_docking(screen, story, mocker):
 def test_lights_follow_the_screen_through_mock_pins(screen, story):
     bus = EventBus()
     with demo_hardware(bus) as parts:
-        app = App(screen, story, Config(), bus=bus, outputs=[parts.hardware.show])
+        app = App(screen, story, Config(), bus=bus, outputs=[parts.lights])
         attract_leds = dict(parts.status()["gpio"]["leds"])
         app.flow.go_to_chapter(1, app.clock())
         app._changed()  # as after any page change
