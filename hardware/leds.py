@@ -37,7 +37,8 @@ class LedMode:
       :meth:`gpiozero.PWMLED.pulse`).
 
     Build them with :meth:`on`, :meth:`blink`, :meth:`pulse` or :data:`OFF`; a wrong
-    name or parameter raises :class:`~hardware.exc.BadLedMode`.
+    name or parameter raises :class:`~hardware.exc.BadLedMode`.  ``label``, if given,
+    is what status reports instead of the name (an application's word for the mode).
     """
 
     name: str = "off"
@@ -46,6 +47,7 @@ class LedMode:
     off_time: float = 1.0
     fade_in: float = 0.0
     fade_out: float = 0.0
+    label: str | None = None
 
     def __post_init__(self) -> None:
         if self.name not in MODES:
@@ -59,9 +61,9 @@ class LedMode:
             raise BadLedMode("a pulsing LED needs a fade-in or fade-out time")
 
     @classmethod
-    def on(cls, value: float = 1.0) -> LedMode:
+    def on(cls, value: float = 1.0, *, label: str | None = None) -> LedMode:
         """Steadily on at brightness ``value``."""
-        return cls("on", value=value)
+        return cls("on", value=value, label=label)
 
     @classmethod
     def blink(
@@ -70,17 +72,29 @@ class LedMode:
         off_time: float = 1.0,
         fade_in: float = 0.0,
         fade_out: float = 0.0,
+        *,
+        label: str | None = None,
     ) -> LedMode:
         """Blinking, as :meth:`gpiozero.PWMLED.blink` with these times."""
-        return cls("blink", on_time=on_time, off_time=off_time, fade_in=fade_in, fade_out=fade_out)
+        return cls(
+            "blink",
+            on_time=on_time,
+            off_time=off_time,
+            fade_in=fade_in,
+            fade_out=fade_out,
+            label=label,
+        )
 
     @classmethod
-    def pulse(cls, fade_in: float = 1.0, fade_out: float = 1.0) -> LedMode:
+    def pulse(
+        cls, fade_in: float = 1.0, fade_out: float = 1.0, *, label: str | None = None
+    ) -> LedMode:
         """Breathing in and out, as :meth:`gpiozero.PWMLED.pulse`."""
-        return cls("pulse", fade_in=fade_in, fade_out=fade_out)
+        return cls("pulse", fade_in=fade_in, fade_out=fade_out, label=label)
 
     def __str__(self) -> str:
-        return self.name
+        """The label if there is one, else the mode's name (as status shows it)."""
+        return self.label or self.name
 
 
 OFF = LedMode("off")

@@ -29,8 +29,9 @@ ON_PRESS: dict[str, Action] = {"dock": Action.DOCK, "language": Action.LANGUAGE}
 #: Buttons that act when released, unless the release ends a chord.
 ON_RELEASE: dict[str, Action] = {"back": Action.BACK, "next": Action.NEXT}
 
-#: The Next ring on the attract loop: a slow, inviting breath (seconds each way).
-BREATHE = LedMode.pulse(fade_in=1.2, fade_out=1.2)
+#: The Next ring on the attract loop: a slow, inviting breath (seconds each way),
+#: shown in status as "breathe".
+BREATHE = LedMode.pulse(fade_in=1.2, fade_out=1.2, label="breathe")
 
 
 def input_event(event: HardwareEvent) -> InputEvent | None:

@@ -130,6 +130,7 @@ def test_led_modes_follow_the_screen(exhibit: ExhibitState, expected) -> None:
 
 def test_breathing_is_a_slow_pulse() -> None:
     assert (BREATHE.name, BREATHE.fade_in, BREATHE.fade_out) == ("pulse", 1.2, 1.2)
+    assert str(BREATHE) == "breathe"  # as the staff status has always called it
 
 
 def test_button_lights_drive_the_hardware() -> None:
@@ -148,5 +149,7 @@ def test_button_lights_drive_the_hardware() -> None:
                 "dock": "on",
                 "language": "on",
             }
+            lights(state("attract", False, True, False))
+            assert hw.status()["gpio"]["leds"]["next"] == "breathe"  # status as it always was
     finally:
         factory.close()

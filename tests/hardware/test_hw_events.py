@@ -208,6 +208,8 @@ def test_facade_counts_led_failures_and_reports_mode_names(mock_factory, clock) 
             "dock": "off",
             "language": "on",
         }
+        hw.show({"dock": LedMode.blink(label="waiting")})
+        assert hw.status()["gpio"]["leds"]["dock"] == "waiting"
         hw.show({"nonexistent": "on"})  # never raises into the app: counted
         hw.show({"nonexistent": "on"})
         assert hw.status()["gpio"]["led_failures"] == 2

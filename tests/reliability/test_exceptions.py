@@ -36,7 +36,7 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 import kiosk.app
 import kiosk.renderer
-from hardware import GpioConfig, Hardware, SensorConfig
+from hardware import GpioConfig, Hardware, LedMode, SensorConfig
 from hardware.leds import LedPanel
 from kiosk.app import App
 from kiosk.content import Story
@@ -184,7 +184,7 @@ class RunningExhibit:
         expected = self.picture_of(page, t)
         return pygame.image.tobytes(self.app.screen, "RGB") == pygame.image.tobytes(expected, "RGB")
 
-    def lights(self) -> dict[str, str]:
+    def lights(self) -> dict[str, LedMode]:
         """What the four LED rings do now."""
         assert self.hardware.leds is not None
         return dict(self.hardware.leds.modes)
@@ -656,7 +656,7 @@ def test_the_chime_of_a_failed_docking_stops_with_it(exhibit: RunningExhibit, mo
     docking_from(2)(exhibit)  # 40 s: inside, the hatch opens
     exhibit.run_for(chime_at - 40.0 + 0.1)
     assert pygame.mixer.get_busy(), "the chime should be playing"
-    assert exhibit.lights()["dock"] == "on"
+    assert exhibit.lights()["dock"] == LedMode.on()
     fault.arm()
     exhibit.frame()
     assert fault.fired == 1
