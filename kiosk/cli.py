@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
 import os
 import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kiosk import __version__
 from kiosk.content import ContentError, Story, load_story
+from kiosk.exhibit import known_illustrations, load_content, read_config, reloader
 from kiosk.layout import SUPPORTED_SIZES
-from kiosk.settings import Config, config_path, load_config, load_startup_config, parse_size
-from kiosk.settings.tomlpos import Locator
-
-if TYPE_CHECKING:
-    from kiosk.control import CommandQueue, ControlServer
+from kiosk.settings import Config, config_path, load_config, parse_size
 
 log = logging.getLogger("kiosk")
 
@@ -48,79 +43,8 @@ def _seconds(text: str) -> float:
     return value
 
 
-def known_illustrations() -> set[str]:
-    """Names of the illustrations drawn in code."""
-    from kiosk.render.illustrations import ILLUSTRATIONS
-
-    return set(ILLUSTRATIONS)
-
-
-def load_content(config: Config, problems: list[str] | None = None) -> Story:
-    """The story from the configured folder; the bundled one if that is broken.
-
-    A broken edit is logged with every problem (file, line, key) and the
-    exhibit runs on the bundled text rather than going dark.  The problems,
-    and that the bundled story is shown, are added to ``problems`` (for
-    ``kiosk ctl status``).
-    """
-    names = known_illustrations()
-    try:
-        story = load_story(config.content_dir, names)
-    except ContentError as exc:
-        bundled = Config().content_dir
-        if config.content_dir.resolve() == bundled.resolve():
-            raise
-        log.error(
-            "story files in %s have problems; showing the bundled story instead:\n%s",
-            config.content_dir,
-            exc,
-        )
-        if problems is not None:
-            problems.extend(str(p) for p in exc.problems)
-            problems.append(
-                f"{config.content_dir}: story: the problems above keep these story files off "
-                f"the screen; the bundled story in {bundled} is shown instead (fix them, "
-                "then: kiosk ctl reload)"
-            )
-        story = load_story(bundled, names)
-    problem = language_problem(config, story)
-    if problem:
-        log.warning("config: %s", problem)
-        if problems is not None:
-            problems.append(problem)
-    return story
-
-
-def language_problem(config: Config, story: Story) -> str | None:
-    """``FILE:LINE: exhibit.language: …`` when the story has no file in that language."""
-    if config.language in story.codes:
-        return None
-    line = None
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        text = Path(config.source).read_text(encoding="utf-8")
-        line = Locator(text).line("exhibit", "language")
-    return (
-        f"{config.source}{f':{line}' if line else ''}: exhibit.language: there is no "
-        f"{config.language}.toml in {config.content_dir}, so visitors start in "
-        f"{story.codes[0]} (the story has {', '.join(story.codes)})"
-    )
-
-
-def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Config:
-    """The config for ``args`` (and the overrides on the command line).
-
-    Its problems are logged and, when ``problems`` is given, added to it.
-    """
-    path = config_path(getattr(args, "config", None))
-    # The exhibit itself keeps a copy of every config that loads cleanly, and
-    # starts on that copy when the file no longer parses.
-    config, found = load_startup_config(path, save=getattr(args, "command", None) == "run")
-    for problem in found:
-        log.error("config: %s", problem)
-    if found:
-        log.error("config problems above were skipped; the other settings are in use")
-    if problems is not None:
-        problems.extend(str(p) for p in found)
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The settings given on the command line."""
     changes: dict[str, object] = {}
     if getattr(args, "idle_timeout", None):
         changes["idle_timeout"] = args.idle_timeout
@@ -130,118 +54,58 @@ def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Conf
         changes["size"] = args.size
     if getattr(args, "serial", None):
         changes["serial_port"] = args.serial
-    return replace(config, **changes)
+    return changes
 
 
-def _reloader(args: argparse.Namespace) -> Callable[[], tuple[Config, Story]]:
-    """What ``kiosk ctl reload`` and SIGHUP read: config and story, refused on any problem."""
+def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Config:
+    """The config for ``args`` (and the overrides on the command line).
 
-    def reload() -> tuple[Config, Story]:
-        from kiosk.control import CommandError
-
-        _, problems = load_config(config_path(getattr(args, "config", None)))
-        if problems:
-            listed = "\n".join(str(p) for p in problems)
-            raise CommandError(
-                f"nothing reloaded: the config has {len(problems)} problem(s):\n{listed}"
-            )
-        config = _config(args)
-        try:
-            story = load_story(config.content_dir, known_illustrations())
-        except ContentError as exc:
-            raise CommandError(
-                f"nothing reloaded: the story files have {len(exc.problems)} problem(s):\n{exc}"
-            ) from None
-        problem = language_problem(config, story)
-        if problem:
-            raise CommandError(f"nothing reloaded: the config has 1 problem(s):\n{problem}")
-        return config, story
-
-    return reload
-
-
-def _start_control(config: Config, commands: CommandQueue, *, demo: bool) -> ControlServer | None:
-    """The control socket for ``kiosk ctl``; the exhibit runs on without it if it fails."""
-    from kiosk.control import ControlServer
-
-    # The demo runs as whoever started it: the staff group is the exhibit's business.
-    group = None if demo else config.control_group
-    server = ControlServer(config.control_socket, commands, group=group)
-    try:
-        server.start()
-    except OSError as exc:
-        log.log(
-            logging.INFO if demo else logging.WARNING,
-            "no live control (kiosk ctl): cannot create %s: %s (see [control] in the config)",
-            config.control_socket,
-            exc,
-        )
-        return None
-    return server
+    Its problems are logged and, when ``problems`` is given, added to it.
+    """
+    save = getattr(args, "command", None) == "run"
+    return read_config(
+        getattr(args, "config", None), _overrides(args), save=save, problems=problems
+    )
 
 
 def _run_app(
-    config: Config,
-    *,
-    fullscreen: bool,
-    demo: bool,
-    reloader: Callable[[], tuple[Config, Story]] | None = None,
-    problems: list[str] | None = None,
+    config: Config, args: argparse.Namespace, *, fullscreen: bool, demo: bool, problems: list[str]
 ) -> int:
+    """Build the exhibit (:class:`kiosk.exhibit.Exhibit`) and run it until stopped."""
     import pygame
 
-    from kiosk.app import App
-    from kiosk.core.events import EventBus
-    from kiosk.display import open_display
+    from kiosk.exhibit import Exhibit
     from kiosk.sdnotify import Notifier
-    from kiosk.stats import StatsRecorder, db_path
-    from kiosk.wiring import demo_hardware, exhibit_hardware
 
-    notifier = Notifier()
-    if demo:
-        stats = StatsRecorder(
-            db_path(config.data_dir), enabled=False, reason="not recorded in the demo"
-        )
-    else:
-        stats = StatsRecorder.from_config(config)
-    problems = list(problems or [])
-    story = load_content(config, problems)
-    bus = EventBus()
-    wiring = demo_hardware(bus) if demo else exhibit_hardware(config, bus)
-    with wiring as parts:
-        screen = open_display(config.size or ((1280, 720) if demo else None), fullscreen=fullscreen)
-        app = App(
-            screen,
-            story,
+    reload = reloader(getattr(args, "config", None), _overrides(args))
+    try:
+        with Exhibit(
             config,
-            bus=bus,
-            outputs=[parts.hardware.show],
-            allow_quit=demo,
-            key_handlers=parts.key_handlers,
-            status_sources={"hardware": parts.status, "stats": stats.status},
-            observers=[stats],
-            notifier=notifier,
-            reloader=reloader,
             problems=problems,
-        )
-        control = _start_control(config, app.commands, demo=demo)
+            fullscreen=fullscreen,
+            demo=demo,
+            control=True,
+            notifier=Notifier(),
+            reloader=reload,
+        ) as exhibit:
 
-        def stop(signum: int, frame: object) -> None:
-            log.info("stopping on signal %d", signum)
-            app.stop()
+            def stop(signum: int, frame: object) -> None:
+                log.info("stopping on signal %d", signum)
+                exhibit.stop()
 
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGHUP, lambda signum, frame: app.request_reload())
-        try:
-            app.run()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            notifier.stopping()
-            if control is not None:
-                control.close()
-            stats.close()
-            pygame.quit()
+            handlers = {
+                signal.SIGTERM: signal.signal(signal.SIGTERM, stop),
+                signal.SIGHUP: signal.signal(
+                    signal.SIGHUP, lambda signum, frame: exhibit.running.request_reload()
+                ),
+            }
+            try:
+                exhibit.run()
+            finally:
+                for signum, handler in handlers.items():
+                    signal.signal(signum, handler)
+    finally:
+        pygame.quit()
     return 0
 
 
@@ -262,22 +126,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
         "Keys: → Next, ← Back, Enter/Space Dock, H handshake, L language, F12 staff, Esc quit",
         flush=True,
     )
-    return _run_app(
-        config, fullscreen=False, demo=True, reloader=_reloader(args), problems=problems
-    )
+    return _run_app(config, args, fullscreen=False, demo=True, problems=problems)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The exhibit itself: full screen, hardware from the config."""
     problems: list[str] = []
     config = _config(args, problems)
-    return _run_app(
-        config,
-        fullscreen=not args.windowed,
-        demo=False,
-        reloader=_reloader(args),
-        problems=problems,
-    )
+    return _run_app(config, args, fullscreen=not args.windowed, demo=False, problems=problems)
 
 
 #: ``kiosk ctl``'s exit statuses (2 is argparse's, for a mistyped command line).

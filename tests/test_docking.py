@@ -23,6 +23,7 @@ from kiosk.scenes.context import SceneContext
 from kiosk.settings import Config
 from kiosk.sound import NAMES, RATE, SoundPlayer, pack, resample, synthesise
 from kiosk.storyboard import shots
+from tests.support.exhibit import app_for
 
 STEP = 0.01  # seconds between samples of the timeline
 
@@ -366,7 +367,7 @@ def test_the_layers_are_drawn_ahead_in_five_slices(story, fonts):
 def app(pygame_ready, story, clock):
     pygame.display.init()
     screen = pygame.display.set_mode(SIZE)
-    app = App(screen, story, Config(idle_timeout=30, credits_seconds=20), clock=clock)
+    app = app_for(screen, story, Config(idle_timeout=30, credits_seconds=20), clock=clock)
     yield app
     pygame.display.quit()
 

@@ -13,7 +13,6 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app import App
 from kiosk.cli import main
 from kiosk.content import ContentError, glyph_problems, load_language, load_story, visible_text
 from kiosk.core.events import Action
@@ -28,6 +27,7 @@ from kiosk.scenes.context import SceneContext
 from kiosk.settings import Config
 from kiosk.storyboard import audit_screens
 from kiosk.storyboard import shots as storyboard_shots
+from tests.support.exhibit import app_for
 
 STORY_DIR = Path(__file__).resolve().parent.parent / "assets" / "story"
 NAMES = {"en": "English", "ru": "Русский", "nb": "Norsk"}
@@ -407,7 +407,7 @@ def test_language_key_redraws_the_same_chapter_in_russian(story, clock, fonts):
     pygame.display.init()
     try:
         screen = pygame.display.set_mode((800, 480))
-        app = App(screen, story, Config(idle_timeout=30), clock=clock)
+        app = app_for(screen, story, Config(idle_timeout=30), clock=clock)
 
         def press(key: int) -> None:
             pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=""))

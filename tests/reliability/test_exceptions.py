@@ -36,7 +36,7 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 import kiosk.app
 import kiosk.renderer
-from hardware import GpioConfig, Hardware, SensorConfig
+from hardware import Hardware
 from hardware.leds import LedPanel, modes_for
 from kiosk.app import App
 from kiosk.content import Story
@@ -46,6 +46,7 @@ from kiosk.core.flow import Flow, Page, Screen
 from kiosk.docking import timeline as docking_timeline
 from kiosk.docking.scene import DockingScene
 from kiosk.docking.text import DockingText
+from kiosk.exhibit import Exhibit
 from kiosk.keyboard import action_for
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.render.palette import INK, SPACE_TOP
@@ -56,9 +57,10 @@ from kiosk.scenes.compositor import Compositor
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.credits import CreditsScene
 from kiosk.settings import Config
-from kiosk.stats import StatsRecorder, db_path
+from kiosk.stats import StatsRecorder
 from kiosk.wiring import DemoHand
 from tests.conftest import FakeClock
+from tests.support.illustrations import DrawnOnce
 
 pytestmark = pytest.mark.reliability
 
@@ -188,28 +190,13 @@ class RunningExhibit:
         assert self.hardware.leds is not None
         return dict(self.hardware.leds.modes)
 
-    def close(self) -> None:
-        """Stop everything, as ``kiosk run`` does at exit."""
-        self.control.close()
-        self.stats.close()
-        self.hardware.close()
-
 
 @pytest.fixture(scope="module")
 def illustrate() -> IllustrationRenderer:
     """The exhibit's own code-drawn illustrations, each drawn once for all these tests
     (every recovery draws the pictures again, which would make the tests slow, not
     more thorough); each use gets a copy, as a fresh drawing would be."""
-    drawn: dict[tuple[str, tuple[int, int], int], pygame.Surface] = {}
-    real = kiosk.app.default_illustrator()
-
-    def draw(name: str, size: tuple[int, int], seed: int) -> pygame.Surface:
-        key = (name, size, seed)
-        if key not in drawn:
-            drawn[key] = real(name, size, seed)
-        return drawn[key].copy()
-
-    return draw
+    return DrawnOnce()
 
 
 @pytest.fixture
@@ -227,33 +214,32 @@ def exhibit(
     )
     bus = EventBus()
     factory = MockFactory(pin_class=MockPWMPin)
-    hardware = Hardware(GpioConfig(), SensorConfig(enabled=False), pin_factory=factory)
-    hardware.start(bus)
-    stats = StatsRecorder(db_path(config.data_dir), idle_timeout=config.idle_timeout)
     hand = DemoHand(
         lambda: bus.put(InputEvent(Action.HANDSHAKE, "serial")),
         lambda: bus.put(InputEvent(Action.HANDSHAKE_END, "serial")),
         clock=clock,
     )
-    app = App(
-        screen,
-        story,
+    built = Exhibit(
         config,
+        story,
+        surface=screen,
         clock=clock,
+        hardware_clock=time.monotonic,
+        pin_factory=factory,
+        sensor={"enabled": False},
+        control=True,
+        control_group=None,
         bus=bus,
-        outputs=[hardware.show],
         key_handlers={"h": hand},
         illustrate=illustrate,
-        status_sources={"hardware": hardware.status, "stats": stats.status},
-        observers=[stats],
     )
-    control = ControlServer(config.control_socket, app.commands, group=None)
-    control.start()
+    assert built.hardware is not None and built.stats is not None and built.control is not None
+    app, hardware, stats, control = built.running, built.hardware, built.stats, built.control
     fonts = FontBook(find_fonts([config.font_dir]))
     reference = SceneContext(SIZE, story, fonts, illustrate)
     running = RunningExhibit(app, clock, hardware, stats, control, reference)
     yield running
-    running.close()
+    built.close()
     factory.close()
     hand.close()
     pygame.display.quit()
