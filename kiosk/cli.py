@@ -150,7 +150,8 @@ def cmd_ctl(args: argparse.Namespace) -> int:
 
     ``help`` is answered here, so it works while the kiosk is down.
     """
-    from kiosk.control import Unreachable, format_result, help_text, ok, send_command
+    from kiosk.app.commands import format_result, help_text
+    from kiosk.control import Unreachable, ok, send_command
 
     if args.ctl_command == "help":
         if args.json:
@@ -482,7 +483,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.set_defaults(func=cmd_stats)
 
-    from kiosk.control import CLIENT_TIMEOUT, COMMANDS
+    from kiosk.app.commands import COMMANDS
+    from kiosk.control import CLIENT_TIMEOUT
 
     codes = ", ".join(f"{code} {text}" for code, text in CTL_EXIT_CODES.items())
     ctl = sub.add_parser(

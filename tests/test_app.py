@@ -11,8 +11,8 @@ import time
 import pygame
 import pytest
 
-from kiosk import app as app_module
 from kiosk.app import App
+from kiosk.app import loop as app_module
 from kiosk.core.events import Action, EventBus, ExhibitState, InputEvent
 from kiosk.core.flow import Screen
 from kiosk.scenes.attract import AttractScene

@@ -29,9 +29,9 @@ import pytest
 
 from kiosk import cli
 from kiosk.app import App
+from kiosk.app.commands import COMMANDS
 from kiosk.content import load_story
 from kiosk.control import (
-    COMMANDS,
     MAX_LINE,
     REPLY_TIMEOUT,
     CommandQueue,
@@ -343,7 +343,7 @@ def test_a_reload_that_fails_unexpectedly_changes_nothing_and_is_reported_once(k
     en = site / "story" / "en.toml"
     title = app.story.language("en").chapters[1].title
     en.write_text(en.read_text().replace(title, "A new title"), encoding="utf-8")
-    mocker.patch("kiosk.app.Renderer", side_effect=MemoryError("no room for the scenes"))
+    mocker.patch("kiosk.app.loop.Renderer", side_effect=MemoryError("no room for the scenes"))
     for _ in range(2):
         code, out, err = kiosk.ctl("reload")
         assert (code, out) == (1, "")

@@ -34,7 +34,7 @@ import pygame
 import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-import kiosk.app
+import kiosk.app.loop
 import kiosk.renderer
 from hardware import Hardware
 from hardware.leds import LedPanel, modes_for
@@ -358,7 +358,7 @@ RECOVERING = [
     Injection("docking-sound-cues", lambda x: (DockingScene, "_cue"), docking_from(0, then=0.5)),
     Injection(
         "staff-overlay-draw",
-        lambda x: (kiosk.app, "draw_staff_overlay"),
+        lambda x: (kiosk.app.loop, "draw_staff_overlay"),
         on_attract,
         (pygame.K_F12,),
     ),
@@ -402,12 +402,12 @@ RUNNING_ON = [
     Injection(
         "staff-command-goto", lambda x: (Flow, "go_to_chapter"), on_chapter(1), staff=("goto", "5")
     ),
-    Injection("staff-command-next", lambda x: (App, "_command"), on_attract, staff=("next", None)),
+    Injection("staff-command-next", lambda x: (App, "press"), on_attract, staff=("next", None)),
     Injection(  # Back on the attract loop changes nothing: the reply is worded afterwards
-        "staff-command-reply", lambda x: (App, "_summary"), on_attract, staff=("back", None)
+        "staff-command-reply", lambda x: (App, "place"), on_attract, staff=("back", None)
     ),
     Injection(  # at every change of screen (and with READY=1): must never stop the exhibit
-        "systemd-status-line", lambda x: (kiosk.app, "where"), on_chapter(1), (pygame.K_RIGHT,)
+        "systemd-status-line", lambda x: (kiosk.app.loop, "where"), on_chapter(1), (pygame.K_RIGHT,)
     ),
     Injection(
         "docking-layers-drawn-ahead",
@@ -605,7 +605,7 @@ def test_an_attract_loop_that_always_fails_rests_on_the_plain_title_screen(
     fault.arm(10**9)
     started = exhibit.clock()
     minutes = 10 if long_run else 2
-    tries = kiosk.app.SAFE_SCREEN_RETRY
+    tries = kiosk.app.loop.SAFE_SCREEN_RETRY
     frames = 0
     while exhibit.clock() - started < minutes * 60:
         exhibit.frame()
@@ -625,7 +625,7 @@ def test_an_attract_loop_that_always_fails_rests_on_the_plain_title_screen(
     fault.arm(0)  # the fault passes: the attract loop is back at the next try
     healed = exhibit.clock()
     while not (exhibit.page.screen is Screen.ATTRACT and exhibit.shows(exhibit.page)):
-        assert exhibit.clock() - healed <= kiosk.app.SAFE_SCREEN_RETRY + RECOVERY_SECONDS
+        assert exhibit.clock() - healed <= kiosk.app.loop.SAFE_SCREEN_RETRY + RECOVERY_SECONDS
         exhibit.frame()
 
 
