@@ -225,7 +225,7 @@ class Exhibit:
     ) -> None:
         import pygame
 
-        from kiosk.app import App
+        from kiosk.app.loop import App, Clocks, Links, Look
         from kiosk.core.events import EventBus
         from kiosk.display import open_display
         from kiosk.stats import StatsRecorder, db_path
@@ -278,18 +278,18 @@ class Exhibit:
                 surface,
                 self.story,
                 config,
-                clock=self.clock,
-                wall_clock=wall_clock,
-                bus=self.bus,
-                outputs=outputs,
-                allow_quit=allow_quit or demo,
-                illustrate=illustrate,
-                fonts=fonts,
-                key_handlers=key_handlers,
-                status_sources=status_sources,
-                observers=observers,
-                notifier=notifier,
-                reloader=reloader,
+                clocks=Clocks(clock, wall_clock),
+                links=Links(
+                    bus=self.bus,
+                    outputs=outputs,
+                    observers=observers,
+                    status_sources=status_sources,
+                    key_handlers=key_handlers,
+                    allow_quit=allow_quit or demo,
+                    notifier=notifier,
+                    reloader=reloader,
+                ),
+                look=Look(illustrate, fonts),
                 problems=self.problems,
             )
             if control:

@@ -20,19 +20,19 @@ change of the schedule (:mod:`kiosk.core.sleep`).
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pygame
 
-from kiosk import __version__
 from kiosk.app import commands
 from kiosk.app.commands import where
+from kiosk.app.status import FrameTimes, report
 from kiosk.content import Story
 from kiosk.control.protocol import CommandQueue, Request, error
 from kiosk.core.events import Action, EventBus, ExhibitObserver, ExhibitState, InputEvent
@@ -65,8 +65,6 @@ SDL_POLL = 0.05
 SLEEP_WAIT = 1.0
 #: The sleep state is re-checked at least this often, in case the wall clock jumps.
 SLEEP_RECHECK = 60.0
-#: Frames older than this (seconds) no longer count in the frame rate.
-FPS_WINDOW = 2.0
 #: When even the attract loop cannot be drawn, the plain title screen stays up this
 #: long (seconds) before the attract loop is tried again (not at every frame).
 SAFE_SCREEN_RETRY = 30.0
@@ -97,60 +95,93 @@ def default_illustrator() -> IllustrationRenderer:
     return render_illustration
 
 
+@dataclass(frozen=True)
+class Clocks:
+    """The app's two clocks: ``monotonic`` for everything timed, ``wall`` for the
+    opening hours and the statistics."""
+
+    monotonic: Callable[[], float] = time.monotonic
+    wall: Callable[[], float] = time.time
+
+
+@dataclass(frozen=True)
+class Links:
+    """What the app is connected to (:class:`kiosk.exhibit.Exhibit` makes them).
+
+    Input arrives on ``bus`` (and from the keyboard: ``key_handlers`` take keys
+    that stand in for hardware; Esc quits when ``allow_quit``); ``outputs`` (the
+    button lights) and ``observers`` (the statistics) hear of every change;
+    ``status_sources`` add sections to the status; ``notifier`` tells systemd;
+    ``reloader`` reads a new config and story for ``reload``.
+    """
+
+    bus: EventBus = field(default_factory=EventBus)
+    outputs: Sequence[Output] = ()
+    observers: Sequence[ExhibitObserver] = ()
+    status_sources: Mapping[str, Callable[[], object]] = field(default_factory=dict)
+    key_handlers: Mapping[str, Callable[[bool], None]] = field(default_factory=dict)
+    allow_quit: bool = False
+    notifier: Notifier | None = None
+    reloader: Reloader | None = None
+
+
+@dataclass(frozen=True)
+class Look:
+    """How the app draws: ``illustrate`` (default: the code-drawn illustrations) and
+    ``fonts`` (default: those in the config's font folder)."""
+
+    illustrate: IllustrationRenderer | None = None
+    fonts: FontBook | None = None
+
+
 class App:
-    """One exhibit on one screen."""
+    """One exhibit on one screen (built by :class:`kiosk.exhibit.Exhibit`)."""
 
     def __init__(
         self,
-        screen: pygame.Surface,
+        surface: pygame.Surface,
         story: Story,
         config: Config,
         *,
-        clock: Callable[[], float] = time.monotonic,
-        bus: EventBus | None = None,
-        outputs: Sequence[Output] = (),
-        allow_quit: bool = False,
-        illustrate: IllustrationRenderer | None = None,
-        fonts: FontBook | None = None,
-        key_handlers: Mapping[str, Callable[[bool], None]] | None = None,
-        status_sources: Mapping[str, Callable[[], object]] | None = None,
-        wall_clock: Callable[[], float] = time.time,
-        observers: Sequence[ExhibitObserver] = (),
-        notifier: Notifier | None = None,
-        reloader: Reloader | None = None,
+        clocks: Clocks | None = None,
+        links: Links | None = None,
+        look: Look | None = None,
         problems: Sequence[str] = (),
     ) -> None:
-        self.screen = screen
+        clocks = clocks or Clocks()
+        links = links or Links()
+        look = look or Look()
+        self.screen = surface
         self.story = story
         self.config = config
-        self.clock = clock
-        self.wall_clock = wall_clock
-        self.bus = bus or EventBus()
-        self.outputs = list(outputs)
-        self.observers = list(observers)
-        self.notifier = notifier or Notifier({})
-        self.reloader = reloader
+        self.clock = clock = clocks.monotonic
+        self.wall_clock = wall_clock = clocks.wall
+        self.bus = links.bus
+        self.outputs = list(links.outputs)
+        self.observers = list(links.observers)
+        self.notifier = links.notifier or Notifier({})
+        self.reloader = links.reloader
         #: Problems found in the config and story at start-up or the last reload
         #: (``FILE:LINE: key: message``), shown in ``kiosk ctl status`` and the overlay.
         self.problems = [*problems, *(str(p) for p in story.skipped)]
         self._nudge = threading.Event()
         self.commands = CommandQueue(self._wake)
-        self.allow_quit = allow_quit
-        self.key_handlers = dict(key_handlers or {})
-        self.status_sources = dict(status_sources or {})
+        self.allow_quit = links.allow_quit
+        self.key_handlers = dict(links.key_handlers)
+        self.status_sources = dict(links.status_sources)
         self.errors = ErrorReporter(log)
         self.running = True
         self.staff_overlay = False
         self.frames = 0
         self.started = clock()
-        self._fps_window: list[float] = []
+        self.frame_times = FrameTimes()
         now = self.started
         self.flow = self._make_flow(story, config, now)
         self.ctx = SceneContext(
-            size=screen.get_size(),
+            size=surface.get_size(),
             story=story,
-            fonts=fonts or FontBook(find_fonts([config.font_dir])),
-            illustrate=illustrate or default_illustrator(),
+            fonts=look.fonts or FontBook(find_fonts([config.font_dir])),
+            illustrate=look.illustrate or default_illustrator(),
             sound=SoundPlayer(config.volume, config.mute),
         )
         self.renderer = Renderer(self.ctx, quick_start=True)
@@ -336,8 +367,7 @@ class App:
                 self._safe_screen = (now + SAFE_SCREEN_RETRY, self.frames + 1)
         pygame.display.flip()
         self.frames += 1
-        self._fps_window.append(now)
-        self._forget_old_frames(now)
+        self.frame_times.add(now)
         if not self.notifier.ready_sent:
             self.notifier.ready(self._status_line())
 
@@ -722,52 +752,13 @@ class App:
             return f"chapter {page.chapter + 1} ({page.language})"
         return f"{page.screen.value} screen ({page.language})"
 
-    def _forget_old_frames(self, now: float) -> None:
-        window = self._fps_window
-        cut = 0
-        while cut < len(window) and window[cut] < now - FPS_WINDOW:
-            cut += 1
-        del window[:cut]
-
     def frame_rate(self, now: float | None = None) -> float:
-        """Frames per second over the last :data:`FPS_WINDOW` seconds (0 on a static page)."""
-        self._forget_old_frames(self.clock() if now is None else now)
-        window = self._fps_window
-        if len(window) < 2 or window[-1] == window[0]:
-            return 0.0
-        return (len(window) - 1) / (window[-1] - window[0])
+        """Frames per second over the last few seconds (0 on a static page)."""
+        return self.frame_times.rate(self.clock() if now is None else now)
 
     def status(self, now: float | None = None) -> dict[str, object]:
-        """What staff see: version, screen, language, uptime, errors."""
-        now = self.clock() if now is None else now
-        page = self.flow.state.page
-        wall = self.wall_clock()
-        sleep = self.sleep.status(wall)
-        status: dict[str, object] = {
-            "version": __version__,
-            "uptime_s": round(now - self.started, 1),
-            "screen": "sleep" if self.asleep else page.screen.value,
-            "chapter": page.chapter + 1 if page.screen is Screen.CHAPTER else None,
-            "language": page.language,
-            "frame_rate": round(self.frame_rate(now), 1),
-            "config": self.config.source,
-            "chord_seconds": self.config.chord_seconds,
-            "errors": [{"message": e.message, "count": e.count} for e in self.errors.recent()],
-            "problems": list(self.problems),
-            "sleep": {
-                "asleep": self.asleep,
-                "reason": sleep.reason,
-                "open": sleep.open,
-                "until": _local_time(sleep.until),
-            },
-            "pid": os.getpid(),
-        }
-        for name, source in self.status_sources.items():
-            try:
-                status[name] = source()
-            except Exception as exc:
-                status[name] = {"error": f"{type(exc).__name__}: {exc}"}
-        return status
+        """What staff see (:func:`kiosk.app.status.report`)."""
+        return report(self, self.clock() if now is None else now)
 
 
 def keep_place(flow: Flow, state: FlowState, story: Story, now: float) -> None:
@@ -789,10 +780,3 @@ def select_language(flow: Flow, code: str, now: float) -> None:
         if flow.language == code:
             return
         flow.handle(Action.LANGUAGE, now)
-
-
-def _local_time(wall: float | None) -> str | None:
-    """A Unix time as local ISO time (minutes), for status."""
-    if wall is None:
-        return None
-    return dt.datetime.fromtimestamp(wall).astimezone().isoformat(timespec="minutes")
