@@ -36,7 +36,7 @@ from kiosk.app.status import FrameTimes, report
 from kiosk.content import Story
 from kiosk.control.protocol import CommandQueue, Request, error
 from kiosk.core.events import Action, EventBus, ExhibitObserver, ExhibitState, InputEvent
-from kiosk.core.flow import Flow, FlowState, Page, Screen, Timings
+from kiosk.core.flow import Flow, Page, Screen, Timings
 from kiosk.core.sleep import Press, SleepPolicy
 from kiosk.docking.scene import DockingScene
 from kiosk.errors import ErrorReporter
@@ -51,7 +51,7 @@ from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.staff import draw_staff_overlay
 from kiosk.sdnotify import Notifier
 from kiosk.settings import Config
-from kiosk.sound import SoundPlayer
+from kiosk.sound import DockingCues, SoundPlayer
 
 log = logging.getLogger(__name__)
 
@@ -185,6 +185,7 @@ class App:
             sound=SoundPlayer(config.volume, config.mute),
         )
         self.renderer = Renderer(self.ctx, quick_start=True)
+        self.cues = DockingCues(self.ctx.sound)
         self._snapshot: Snapshot | None = None
         self._overlay_drawn = float("-inf")
         self._overlay_opened = now
@@ -268,7 +269,7 @@ class App:
         before = self.flow.state
         code = event.detail.get("language")
         if event.action is Action.LANGUAGE and isinstance(code, str):
-            select_language(self.flow, code, now)
+            self.flow.set_language(code, now)
         else:
             self.flow.handle(event.action, now)
         if self.flow.state is not before:
@@ -313,6 +314,7 @@ class App:
                 self.flow.tick(now)
                 if self.flow.state is not before:
                     self._changed()
+                self.cues.follow(self.flow.state, self.flow.docking_time(now))
                 self._close_forgotten_overlay(now)
         except Exception as exc:
             self.recover(exc, "handling input", now)
@@ -372,9 +374,6 @@ class App:
             self.notifier.ready(self._status_line())
 
     def _draw_frame(self, now: float) -> None:
-        docking = self.renderer.scenes.get(Screen.DOCKING)
-        if isinstance(docking, DockingScene):  # the visitor's grip, where it leads
-            docking.follow(self.flow.state)
         self.renderer.draw(self.screen, self.flow, now, self._snapshot)
         if self.flow.transition_progress(now) >= 1.0:
             self._snapshot = None
@@ -624,7 +623,7 @@ class App:
             name for name in RESTART_FIELDS if getattr(old_config, name) != getattr(config, name)
         ]
         flow = self._make_flow(story, config, now)
-        keep_place(flow, state, story, now)
+        flow.restore(state.page, now)
         fonts = self.ctx.fonts
         if config.font_dir != old_config.font_dir:
             fonts = FontBook(find_fonts([config.font_dir]))
@@ -759,24 +758,3 @@ class App:
     def status(self, now: float | None = None) -> dict[str, object]:
         """What staff see (:func:`kiosk.app.status.report`)."""
         return report(self, self.clock() if now is None else now)
-
-
-def keep_place(flow: Flow, state: FlowState, story: Story, now: float) -> None:
-    """After a reload, show on the new ``flow`` what the visitor saw: their language,
-    their chapter, or the credits (a docking under way restarts at the attract loop)."""
-    page = state.page
-    if page.language in story.codes:
-        select_language(flow, page.language, now)
-    if page.screen is Screen.CHAPTER and page.chapter < story.chapter_count:
-        flow.go_to_chapter(page.chapter, now)
-    elif page.screen is Screen.CREDITS:
-        flow.go_to_chapter(story.chapter_count - 1, now)
-        flow.handle(Action.NEXT, now)  # Next on the last chapter: the credits
-
-
-def select_language(flow: Flow, code: str, now: float) -> None:
-    """Switch ``flow`` to language ``code`` as the Language button would (staff ``lang``)."""
-    for _ in flow.languages:
-        if flow.language == code:
-            return
-        flow.handle(Action.LANGUAGE, now)

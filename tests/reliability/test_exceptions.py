@@ -57,6 +57,7 @@ from kiosk.scenes.compositor import Compositor
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.credits import CreditsScene
 from kiosk.settings import Config
+from kiosk.sound import DockingCues
 from kiosk.stats import StatsRecorder
 from kiosk.wiring import DemoHand
 from tests.conftest import FakeClock
@@ -355,7 +356,7 @@ RECOVERING = [
         lambda x: (DockingScene, "_eclipse"),
         docking_from(3, then=5.3),  # 55 s + 5.3 s: the eclipse begins at 60.5 s
     ),
-    Injection("docking-sound-cues", lambda x: (DockingScene, "_cue"), docking_from(0, then=0.5)),
+    Injection("docking-sound-cues", lambda x: (DockingCues, "follow"), docking_from(0, then=0.5)),
     Injection(
         "staff-overlay-draw",
         lambda x: (kiosk.app.loop, "draw_staff_overlay"),
