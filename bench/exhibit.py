@@ -103,7 +103,7 @@ class Exhibit:
     @property
     def size(self) -> tuple[int, int]:
         """The screen size."""
-        return self.app.screen.get_size()
+        return self.app.surface.get_size()
 
     @property
     def fps(self) -> int:

@@ -49,7 +49,7 @@ class _Session:
         self.clock = clock
         self.bus = EventBus()
         self.woken = threading.Event()
-        self.bus.set_waker(self.woken.set)
+        self.bus.set_wake(self.woken.set)
         self.checks: list[Check] = []
         self.events: list[InputEvent] = []
 

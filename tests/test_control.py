@@ -223,7 +223,7 @@ def test_screenshot_is_what_is_on_screen(kiosk, site):
     assert path == site / "data" / "screenshots" / "chapter2.png"
     shot = pygame.image.load(path)
     assert shot.get_size() == SIZE
-    assert pygame.image.tobytes(shot, "RGB") == pygame.image.tobytes(kiosk.app.screen, "RGB")
+    assert pygame.image.tobytes(shot, "RGB") == pygame.image.tobytes(kiosk.app.surface, "RGB")
     absolute = site / "data" / "shots" / "absolute.png"  # inside the data dir: allowed
     assert kiosk.json("screenshot", str(absolute))["result"]["file"] == str(absolute)
     assert absolute.exists()

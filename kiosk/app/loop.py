@@ -151,7 +151,7 @@ class App:
         clocks = clocks or Clocks()
         links = links or Links()
         look = look or Look()
-        self.screen = surface
+        self.surface = surface
         self.story = story
         self.config = config
         self.clock = clock = clocks.monotonic
@@ -164,8 +164,8 @@ class App:
         #: Problems found in the config and story at start-up or the last reload
         #: (``FILE:LINE: key: message``), shown in ``kiosk ctl status`` and the overlay.
         self.problems = [*problems, *(str(p) for p in story.skipped)]
-        self._nudge = threading.Event()
-        self.commands = CommandQueue(self._wake)
+        self._woken = threading.Event()
+        self.commands = CommandQueue(self.wake)
         self.allow_quit = links.allow_quit
         self.key_handlers = dict(links.key_handlers)
         self.status_sources = dict(links.status_sources)
@@ -201,7 +201,7 @@ class App:
         self._sleep_drawn = False
         self._reload_requested = False
         self.display_power = DisplayPower(clock=clock)
-        self.bus.set_waker(self._wake)
+        self.bus.set_wake(self.wake)
         self._publish()
         self._update_sleep(now, wall_clock())
         if not self.asleep:  # after a restart the display may still be off
@@ -224,14 +224,14 @@ class App:
 
     # -- input ----------------------------------------------------------------
 
-    def _wake(self) -> None:
+    def wake(self) -> None:
         """Wake the loop from any thread: input, a staff command, a signal."""
-        self._nudge.set()  # the waiting loop blocks on this, not on SDL
+        self._woken.set()  # the waiting loop blocks on this, not on SDL
 
     def stop(self) -> None:
         """End :meth:`run` soon (safe from a signal handler)."""
         self.running = False
-        self._nudge.set()
+        self._woken.set()
 
     def on_pygame_event(self, event: pygame.event.Event) -> None:
         """Turn a pygame event into exhibit input."""
@@ -374,12 +374,12 @@ class App:
             self.notifier.ready(self._status_line())
 
     def _draw_frame(self, now: float) -> None:
-        self.renderer.draw(self.screen, self.flow, now, self._snapshot)
+        self.renderer.draw(self.surface, self.flow, now, self._snapshot)
         if self.flow.transition_progress(now) >= 1.0:
             self._snapshot = None
             self._dirty = False
         if self.staff_overlay:
-            draw_staff_overlay(self.ctx, self.screen, self.status(now))
+            draw_staff_overlay(self.ctx, self.surface, self.status(now))
             self._overlay_drawn = now
             self.renderer.invalidate()
 
@@ -399,12 +399,12 @@ class App:
     def _draw_safe_screen(self) -> None:
         """Last resort: a calm plain screen with the title, drawn with the bundled font."""
         self.renderer.invalidate()
-        self.screen.fill(palette.SPACE_TOP)
+        self.surface.fill(palette.SPACE_TOP)
         try:
-            font = pygame.font.Font(None, max(24, self.screen.get_height() // 12))
+            font = pygame.font.Font(None, max(24, self.surface.get_height() // 12))
             title = self.story.language(self.flow.default_language).ui["title"]
             image = font.render(title, True, palette.INK)
-            self.screen.blit(image, image.get_rect(center=self.screen.get_rect().center))
+            self.surface.blit(image, image.get_rect(center=self.surface.get_rect().center))
         except Exception:
             log.exception("cannot draw even the plain title screen")
 
@@ -445,8 +445,8 @@ class App:
             remaining = end - time.monotonic()
             if remaining <= 0:
                 return
-            if self._nudge.wait(remaining if self.asleep else min(remaining, SDL_POLL)):
-                self._nudge.clear()
+            if self._woken.wait(remaining if self.asleep else min(remaining, SDL_POLL)):
+                self._woken.clear()
                 return
             if not self.asleep and pygame.event.peek():  # a key or window event waits
                 return
@@ -500,7 +500,7 @@ class App:
             return
         self._sleep_drawn = True
         self.renderer.invalidate()
-        self.screen.fill((0, 0, 0))
+        self.surface.fill((0, 0, 0))
         pygame.display.flip()
         self.frames += 1
         if not self.notifier.ready_sent:
@@ -515,7 +515,7 @@ class App:
     def request_reload(self) -> None:
         """Ask for a reload at the next step (safe from a signal handler)."""
         self._reload_requested = True
-        self._wake()
+        self.wake()
 
     def _run_commands(self, now: float, wall: float) -> None:
         """Run the staff commands waiting in the queue (on this, the main, thread)."""
@@ -629,7 +629,7 @@ class App:
             fonts = FontBook(find_fonts([config.font_dir]))
         sound = self.ctx.sound
         ctx = SceneContext(
-            size=self.screen.get_size(),
+            size=self.surface.get_size(),
             story=story,
             fonts=fonts,
             illustrate=self.ctx.illustrate,
@@ -637,7 +637,7 @@ class App:
         )
         renderer = Renderer(ctx, quick_start=True)
         warm_up = renderer.warm_up(flow.language)
-        snapshot = self.renderer.snapshot(self.screen)
+        snapshot = self.renderer.snapshot(self.surface)
         # -- nothing above changed the running exhibit; swap everything in at once --
         self.config, self.story, self.flow = config, story, flow
         self.ctx, self.renderer, self._warm_up = ctx, renderer, warm_up
@@ -677,17 +677,17 @@ class App:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             partial = path.with_name(f".{path.stem}.partial.png")
-            pygame.image.save(self.screen, str(partial))
+            pygame.image.save(self.surface, str(partial))
             os.chmod(partial, 0o640)
             os.replace(partial, path)
         except (OSError, pygame.error) as exc:
             raise CommandError(f"cannot write {path}: {exc}") from None
-        return self.screen.get_size()
+        return self.surface.get_size()
 
     # -- helpers ----------------------------------------------------------------
 
     def _changed(self) -> None:
-        self._snapshot = self.renderer.snapshot(self.screen)
+        self._snapshot = self.renderer.snapshot(self.surface)
         self._dirty = True
         self._publish()
 

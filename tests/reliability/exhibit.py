@@ -317,7 +317,7 @@ class Exhibit:
 
     def pixels(self) -> bytes:
         """Everything on the screen now."""
-        return pygame.image.tobytes(self.running.screen, "RGB")
+        return pygame.image.tobytes(self.running.surface, "RGB")
 
     # -- staff -------------------------------------------------------------------------
 

@@ -49,11 +49,11 @@ class NotingBus(EventBus):
 
     def __init__(self) -> None:
         super().__init__()
-        self.nudged = False
+        self.woken = False
 
     def put(self, event: InputEvent) -> None:
         """Queue ``event`` and wake the loop (as :class:`EventBus` does); note it."""
-        self.nudged = True
+        self.woken = True
         super().put(event)
 
 
@@ -240,8 +240,8 @@ class LoopDriver:
     def _woken(self) -> None:
         """An event on the bus ends a wait at once (a frame's pause runs its course)."""
         bus = self.exhibit.bus
-        if bus.nudged and not self.drawing_frames:
-            bus.nudged = False
+        if bus.woken and not self.drawing_frames:
+            bus.woken = False
             self.next_step = min(self.next_step, self.exhibit.clock.now)
 
     def _step(self) -> None:

@@ -184,7 +184,8 @@ class RunningExhibit:
         state = self.app.flow.state
         t = self.clock() - state.entered_at
         expected = self.picture_of(page, t)
-        return pygame.image.tobytes(self.app.screen, "RGB") == pygame.image.tobytes(expected, "RGB")
+        shown = pygame.image.tobytes(self.app.surface, "RGB")
+        return shown == pygame.image.tobytes(expected, "RGB")
 
     def lights(self) -> dict[str, str]:
         """What the four LED rings do now."""
@@ -574,7 +575,7 @@ def test_a_fault_beside_the_visitors_path_is_logged_once_and_the_visitor_stays(
 def looks_drawn(exhibit: RunningExhibit) -> bool:
     """Whether the screen holds a picture rather than a blank (a grid of samples has
     several colours)."""
-    screen = exhibit.app.screen
+    screen = exhibit.app.surface
     w, h = screen.get_size()
     samples = {screen.get_at((x * w // 16, y * h // 9))[:3] for x in range(16) for y in range(9)}
     return len(samples) >= 4
@@ -583,7 +584,7 @@ def looks_drawn(exhibit: RunningExhibit) -> bool:
 def shows_the_plain_title_screen(exhibit: RunningExhibit) -> bool:
     """The last-resort screen: the calm background everywhere but a line of title text
     across the middle, in the text colour."""
-    screen = exhibit.app.screen
+    screen = exhibit.app.surface
     w, h = screen.get_size()
     background = tuple(SPACE_TOP)
     border = [screen.get_at((x, y))[:3] for x in range(0, w, 8) for y in (0, h // 5, h - 1)]
