@@ -12,13 +12,14 @@ clocks, the pin factory, the serial opener, the display, and which parts exist
 
 Reading the config and the story for the exhibit (with their fallbacks and the
 problems they report) lives here too: :func:`read_config`, :func:`load_content`,
-:func:`reloader`.
+:func:`reloader`; and :func:`run_exhibit`, what ``kiosk run`` and ``kiosk demo`` do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
@@ -408,3 +409,48 @@ class Exhibit:
         if self.app is not None:
             self.app.notifier.stopping()
         self._closing.close()
+
+
+def run_exhibit(
+    config: Config,
+    reload: Reloader,
+    *,
+    fullscreen: bool,
+    demo: bool,
+    problems: list[str],
+) -> int:
+    """``kiosk run`` and ``kiosk demo``: build the exhibit and run it until stopped
+    (SIGTERM, or Esc in the demo); SIGHUP reloads the config and the story."""
+    import pygame
+
+    from kiosk.sdnotify import Notifier
+
+    try:
+        with Exhibit(
+            config,
+            problems=problems,
+            fullscreen=fullscreen,
+            demo=demo,
+            control=True,
+            notifier=Notifier(),
+            reloader=reload,
+        ) as exhibit:
+
+            def stop(signum: int, frame: object) -> None:
+                log.info("stopping on signal %d", signum)
+                exhibit.stop()
+
+            handlers = {
+                signal.SIGTERM: signal.signal(signal.SIGTERM, stop),
+                signal.SIGHUP: signal.signal(
+                    signal.SIGHUP, lambda signum, frame: exhibit.running.request_reload()
+                ),
+            }
+            try:
+                exhibit.run()
+            finally:
+                for signum, handler in handlers.items():
+                    signal.signal(signum, handler)
+    finally:
+        pygame.quit()
+    return 0

@@ -633,8 +633,8 @@ def sessions_in(path: Path) -> list[tuple]:
 def test_a_reload_gives_the_session_tracker_the_new_idle_timeout(tmp_path, clock, pygame_ready):
     import pygame
 
-    from kiosk.cli import known_illustrations
     from kiosk.content import load_story
+    from kiosk.exhibit import known_illustrations
     from kiosk.settings import Config
     from tests.conftest import STORY_DIR
     from tests.support.exhibit import app_for
