@@ -12,10 +12,13 @@ the log and the exhibit falls back to the attract loop.
 
 Staff commands from the control socket (:mod:`kiosk.control`) wait in a
 :class:`~kiosk.control.CommandQueue` and run here, on the main thread, at the
-start of a step; visitor-like ones (next, back, dock, lang) go through the bus
-as ``InputEvent(source="staff")``.  Outside opening hours, or after ``sleep``,
-the screen is black and the loop only wakes for input, commands and the next
-change of the schedule (:mod:`kiosk.core.sleep`).
+start of a step: each is a handler of :mod:`kiosk.app.commands` acting on the
+app through its narrow control interface; visitor-like ones (next, back, dock,
+lang) are taken as a visitor's press is (``InputEvent(source="staff")``, heard by
+the observers) and answered once handled.  The docking's sounds follow the flow's
+state each turn (:class:`~kiosk.sound.DockingCues`).  Outside opening hours, or
+after ``sleep``, the screen is black and the loop only wakes for input, commands
+and the next change of the schedule (:mod:`kiosk.core.sleep`).
 """
 
 from __future__ import annotations
