@@ -138,7 +138,7 @@ def test_content_check_reports_missing_and_extra_keys_per_language(story_copy, m
     text = ru.read_text("utf-8")
     ru.write_text(text.replace("[docking]\n", '[docking]\ngrip_hnt = "Лишний"\n'), "utf-8")
     # The keys are the point here; the screens are checked at one size to keep this quick.
-    mocker.patch("kiosk.cli.SUPPORTED_SIZES", ((800, 480),))
+    mocker.patch("kiosk.audit.SUPPORTED_SIZES", ((800, 480),))
     assert main(["content", "check", str(story_copy)]) == 1
     out = capsys.readouterr().out
     assert f"{nb}:{line_of(nb, '[ui]')}: ui.credits_hint: missing (every language needs it)" in out
@@ -158,7 +158,7 @@ def test_content_check_reports_text_that_does_not_fit_and_missing_glyphs(
     text = ru.read_text("utf-8").replace('"Главный конструктор"', f'"{long_title}"')
     ru.write_text(text, "utf-8")
     nb.write_text(nb.read_text("utf-8").replace("Sjefkonstruktøren", "Sjef漢"), "utf-8")
-    mocker.patch("kiosk.cli.SUPPORTED_SIZES", ((800, 480),))
+    mocker.patch("kiosk.audit.SUPPORTED_SIZES", ((800, 480),))
     assert main(["content", "check", str(story_copy)]) == 1
     out = capsys.readouterr().out
     assert (
