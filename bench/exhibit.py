@@ -1,6 +1,7 @@
 """The exhibit in this process, headless, for the in-process figures.
 
-One :class:`Exhibit` is the real :class:`kiosk.app.App` on SDL's dummy display
+One :class:`Exhibit` is the real :class:`kiosk.app.App` (built by
+:class:`kiosk.exhibit.Exhibit`, the assembly ``kiosk run`` uses) on SDL's dummy display
 with the real story and artwork, driven by a :class:`BenchClock`: moved by hand
 (``step`` at 1/fps, as the tests do) or following real time (for ``App.run``
 and for frames paced at the real frame rate).  :func:`run_for` lets injected
@@ -30,6 +31,7 @@ from kiosk.content import Story, load_story
 from kiosk.control import Request
 from kiosk.core.events import Action, ExhibitObserver, InputEvent
 from kiosk.core.flow import Screen
+from kiosk.exhibit import Exhibit as KioskExhibit
 from kiosk.settings import Config
 
 REPO = Path(__file__).resolve().parent.parent
@@ -101,7 +103,7 @@ class Exhibit:
     @property
     def size(self) -> tuple[int, int]:
         """The screen size."""
-        return self.app.screen.get_size()
+        return self.app.surface.get_size()
 
     @property
     def fps(self) -> int:
@@ -192,14 +194,16 @@ def make_exhibit(
     (attract pictures, docking layers, first chapter) unless ``warm`` is False."""
     screen = open_screen(size)
     clock = BenchClock()
-    app = App(
-        screen,
-        story(),
+    app = KioskExhibit(
         config or bench_config(size),
+        story(),
+        surface=screen,
         clock=clock,
         wall_clock=lambda: 1.8e9 + clock(),
+        hardware=False,
+        stats=False,
         observers=observers or (),
-    )
+    ).running
     log = FrameLog(lambda: (app.flow.state.page, app.flow.transition_progress(clock())))
     log.__enter__()
     exhibit = Exhibit(app, clock, log, reference_blit_ms(size))

@@ -1,29 +1,27 @@
-"""The ``kiosk`` command: run the exhibit, the demo, the storyboard and checks."""
+"""The ``kiosk`` command: run the exhibit, the demo, the storyboard and checks.
+
+Argument parsing only: each subcommand hands over to its home — the exhibit to
+:mod:`kiosk.exhibit`, the storyboard and the story check to :mod:`kiosk.audit`,
+``kiosk ctl`` to :mod:`kiosk.control` and :mod:`kiosk.app.commands`.
+"""
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import logging
-import os
-import signal
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.content import ContentError, Story, load_story
+from kiosk.content import ContentError
+from kiosk.exhibit import Reloader, read_config, reloader, run_exhibit
 from kiosk.layout import SUPPORTED_SIZES
-from kiosk.settings import Config, config_path, load_config, load_startup_config, parse_size
-from kiosk.settings.tomlpos import Locator
-
-if TYPE_CHECKING:
-    from kiosk.control import CommandQueue, ControlServer
+from kiosk.settings import Config, config_path, load_config, parse_size
 
 log = logging.getLogger("kiosk")
 
@@ -48,79 +46,8 @@ def _seconds(text: str) -> float:
     return value
 
 
-def known_illustrations() -> set[str]:
-    """Names of the illustrations drawn in code."""
-    from kiosk.render.illustrations import ILLUSTRATIONS
-
-    return set(ILLUSTRATIONS)
-
-
-def load_content(config: Config, problems: list[str] | None = None) -> Story:
-    """The story from the configured folder; the bundled one if that is broken.
-
-    A broken edit is logged with every problem (file, line, key) and the
-    exhibit runs on the bundled text rather than going dark.  The problems,
-    and that the bundled story is shown, are added to ``problems`` (for
-    ``kiosk ctl status``).
-    """
-    names = known_illustrations()
-    try:
-        story = load_story(config.content_dir, names)
-    except ContentError as exc:
-        bundled = Config().content_dir
-        if config.content_dir.resolve() == bundled.resolve():
-            raise
-        log.error(
-            "story files in %s have problems; showing the bundled story instead:\n%s",
-            config.content_dir,
-            exc,
-        )
-        if problems is not None:
-            problems.extend(str(p) for p in exc.problems)
-            problems.append(
-                f"{config.content_dir}: story: the problems above keep these story files off "
-                f"the screen; the bundled story in {bundled} is shown instead (fix them, "
-                "then: kiosk ctl reload)"
-            )
-        story = load_story(bundled, names)
-    problem = language_problem(config, story)
-    if problem:
-        log.warning("config: %s", problem)
-        if problems is not None:
-            problems.append(problem)
-    return story
-
-
-def language_problem(config: Config, story: Story) -> str | None:
-    """``FILE:LINE: exhibit.language: …`` when the story has no file in that language."""
-    if config.language in story.codes:
-        return None
-    line = None
-    with contextlib.suppress(OSError, UnicodeDecodeError):
-        text = Path(config.source).read_text(encoding="utf-8")
-        line = Locator(text).line("exhibit", "language")
-    return (
-        f"{config.source}{f':{line}' if line else ''}: exhibit.language: there is no "
-        f"{config.language}.toml in {config.content_dir}, so visitors start in "
-        f"{story.codes[0]} (the story has {', '.join(story.codes)})"
-    )
-
-
-def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Config:
-    """The config for ``args`` (and the overrides on the command line).
-
-    Its problems are logged and, when ``problems`` is given, added to it.
-    """
-    path = config_path(getattr(args, "config", None))
-    # The exhibit itself keeps a copy of every config that loads cleanly, and
-    # starts on that copy when the file no longer parses.
-    config, found = load_startup_config(path, save=getattr(args, "command", None) == "run")
-    for problem in found:
-        log.error("config: %s", problem)
-    if found:
-        log.error("config problems above were skipped; the other settings are in use")
-    if problems is not None:
-        problems.extend(str(p) for p in found)
+def _overrides(args: argparse.Namespace) -> dict[str, object]:
+    """The settings given on the command line."""
     changes: dict[str, object] = {}
     if getattr(args, "idle_timeout", None):
         changes["idle_timeout"] = args.idle_timeout
@@ -129,120 +56,19 @@ def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Conf
     if getattr(args, "size", None):
         changes["size"] = args.size
     if getattr(args, "serial", None):
-        changes["sensor"] = replace(config.sensor, port=args.serial)
-    return replace(config, **changes)
+        changes["sensor.port"] = args.serial
+    return changes
 
 
-def _reloader(args: argparse.Namespace) -> Callable[[], tuple[Config, Story]]:
-    """What ``kiosk ctl reload`` and SIGHUP read: config and story, refused on any problem."""
+def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Config:
+    """The config for ``args`` (and the overrides on the command line).
 
-    def reload() -> tuple[Config, Story]:
-        from kiosk.control import CommandError
-
-        _, problems = load_config(config_path(getattr(args, "config", None)))
-        if problems:
-            listed = "\n".join(str(p) for p in problems)
-            raise CommandError(
-                f"nothing reloaded: the config has {len(problems)} problem(s):\n{listed}"
-            )
-        config = _config(args)
-        try:
-            story = load_story(config.content_dir, known_illustrations())
-        except ContentError as exc:
-            raise CommandError(
-                f"nothing reloaded: the story files have {len(exc.problems)} problem(s):\n{exc}"
-            ) from None
-        problem = language_problem(config, story)
-        if problem:
-            raise CommandError(f"nothing reloaded: the config has 1 problem(s):\n{problem}")
-        return config, story
-
-    return reload
-
-
-def _start_control(config: Config, commands: CommandQueue, *, demo: bool) -> ControlServer | None:
-    """The control socket for ``kiosk ctl``; the exhibit runs on without it if it fails."""
-    from kiosk.control import ControlServer
-
-    # The demo runs as whoever started it: the staff group is the exhibit's business.
-    group = None if demo else config.control_group
-    server = ControlServer(config.control_socket, commands, group=group)
-    try:
-        server.start()
-    except OSError as exc:
-        log.log(
-            logging.INFO if demo else logging.WARNING,
-            "no live control (kiosk ctl): cannot create %s: %s (see [control] in the config)",
-            config.control_socket,
-            exc,
-        )
-        return None
-    return server
-
-
-def _run_app(
-    config: Config,
-    *,
-    fullscreen: bool,
-    demo: bool,
-    reloader: Callable[[], tuple[Config, Story]] | None = None,
-    problems: list[str] | None = None,
-) -> int:
-    import pygame
-
-    from kiosk.app import App
-    from kiosk.core.events import EventBus
-    from kiosk.display import open_display
-    from kiosk.sdnotify import Notifier
-    from kiosk.stats import StatsRecorder, db_path
-    from kiosk.wiring import demo_hardware, exhibit_hardware
-
-    notifier = Notifier()
-    if demo:
-        stats = StatsRecorder(
-            db_path(config.data_dir), enabled=False, reason="not recorded in the demo"
-        )
-    else:
-        stats = StatsRecorder.from_config(config)
-    problems = list(problems or [])
-    story = load_content(config, problems)
-    bus = EventBus()
-    wiring = demo_hardware(bus) if demo else exhibit_hardware(config, bus)
-    with wiring as parts:
-        screen = open_display(config.size or ((1280, 720) if demo else None), fullscreen=fullscreen)
-        app = App(
-            screen,
-            story,
-            config,
-            bus=bus,
-            outputs=[parts.lights],
-            allow_quit=demo,
-            key_handlers=parts.key_handlers,
-            status_sources={"hardware": parts.status, "stats": stats.status},
-            observers=[stats],
-            notifier=notifier,
-            reloader=reloader,
-            problems=problems,
-        )
-        control = _start_control(config, app.commands, demo=demo)
-
-        def stop(signum: int, frame: object) -> None:
-            log.info("stopping on signal %d", signum)
-            app.stop()
-
-        signal.signal(signal.SIGTERM, stop)
-        signal.signal(signal.SIGHUP, lambda signum, frame: app.request_reload())
-        try:
-            app.run()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            notifier.stopping()
-            if control is not None:
-                control.close()
-            stats.close()
-            pygame.quit()
-    return 0
+    Its problems are logged and, when ``problems`` is given, added to it.
+    """
+    save = getattr(args, "command", None) == "run"
+    return read_config(
+        getattr(args, "config", None), _overrides(args), save=save, problems=problems
+    )
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -255,28 +81,25 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"No display found (DISPLAY is not set), so writing the storyboard to {out}/ instead.",
             flush=True,
         )
-        return _render(_config(args), out, [args.size or (1280, 720)], None)
+        from kiosk.audit import write_storyboard
+
+        return write_storyboard(_config(args), out, [args.size or (1280, 720)], None)
     problems: list[str] = []
     config = _config(args, problems)
     print(
         "Keys: → Next, ← Back, Enter/Space Dock, H handshake, L language, F12 staff, Esc quit",
         flush=True,
     )
-    return _run_app(
-        config, fullscreen=False, demo=True, reloader=_reloader(args), problems=problems
-    )
+    return run_exhibit(config, _reloader(args), fullscreen=False, demo=True, problems=problems)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """The exhibit itself: full screen, hardware from the config."""
     problems: list[str] = []
     config = _config(args, problems)
-    return _run_app(
-        config,
-        fullscreen=not args.windowed,
-        demo=False,
-        reloader=_reloader(args),
-        problems=problems,
+    fullscreen = not args.windowed
+    return run_exhibit(
+        config, _reloader(args), fullscreen=fullscreen, demo=False, problems=problems
     )
 
 
@@ -294,7 +117,8 @@ def cmd_ctl(args: argparse.Namespace) -> int:
 
     ``help`` is answered here, so it works while the kiosk is down.
     """
-    from kiosk.control import Unreachable, format_result, help_text, ok, send_command
+    from kiosk.app.commands import format_result, help_text
+    from kiosk.control import Unreachable, ok, send_command
 
     if args.ctl_command == "help":
         if args.json:
@@ -320,191 +144,28 @@ def cmd_ctl(args: argparse.Namespace) -> int:
     return 0 if reply.get("ok") else 1
 
 
-def _render(
-    config: Config,
-    out: Path,
-    sizes: list[tuple[int, int]],
-    languages: list[str] | None,
-    check: bool = False,
-) -> int:
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    import pygame
+def _reloader(args: argparse.Namespace) -> Reloader:
+    """What ``kiosk ctl reload`` and SIGHUP read: the same file and overrides as ``args``."""
+    return reloader(getattr(args, "config", None), _overrides(args))
 
-    from kiosk.app import default_illustrator
-    from kiosk.render.fonts import FontBook, find_fonts
-    from kiosk.storyboard import render_storyboard
 
-    pygame.font.init()
-    story = load_content(config)
-    fonts = FontBook(find_fonts([config.font_dir]))
-    audit = [] if check else None
-    languages = list(story.codes) if languages == ["all"] else languages or [story.codes[0]]
-    unknown = [code for code in languages if code not in story.codes]
-    if unknown:
-        print(f"No story in {', '.join(unknown)}: the languages are {', '.join(story.codes)}.")
-        return 2
-    written = render_storyboard(
-        out,
-        story,
-        sizes,
-        languages,
-        fonts,
-        default_illustrator(),
-        audit,
-    )
-    sheets = [p for p in written if p.name == "contact-sheet.png"]
-    print(
-        f"Wrote {len(written)} pictures to {out}/ (contact sheet: "
-        f"{', '.join(str(s) for s in sheets)})"
-    )
-    if audit is not None:
-        bad = [r for r in audit if not r.fits or r.contrast < 4.5 or not r.box.contains(r.rect)]
-        for r in bad:
-            print(
-                f"  text does not fit or is too faint: {r.text!r} (size {r.size}px, "
-                f"contrast {r.contrast:.1f}:1)"
-            )
-        print(f"Checked {len(audit)} lines of text: {len(bad)} problems.")
-        return 1 if bad else 0
-    return 0
+def cmd_content_check(args: argparse.Namespace) -> int:
+    """Check the story files (:func:`kiosk.audit.check_story`)."""
+    from kiosk.audit import check_story
+
+    config = _config(args)
+    if args.dir:
+        config = replace(config, content_dir=Path(args.dir))
+    return check_story(config)
 
 
 def cmd_render(args: argparse.Namespace) -> int:
     """Write the storyboard."""
     sizes = list(SUPPORTED_SIZES) if args.all_sizes else (args.size or [(1920, 1080)])
     languages = ["all"] if args.all_languages else args.lang
-    return _render(_config(args), Path(args.out), sizes, languages, check=args.check)
+    from kiosk.audit import write_storyboard
 
-
-MIN_CONTRAST = 4.5
-
-
-def _screen_problems(story: Story, fonts: object) -> dict[str, list]:
-    """Text that does not fit its box, or is too faint, on any screen at any size.
-
-    ``fonts`` is the :class:`~kiosk.render.fonts.FontBook` the exhibit draws with.
-
-    Each problem names the key whose text it is (found by the words on the line),
-    with every size and screen where it happens.
-    """
-    from kiosk.app import default_illustrator
-    from kiosk.content import ContentProblem, visible_text
-    from kiosk.storyboard import audit_screens
-
-    found: dict[str, dict[tuple[str, bool], list]] = {code: {} for code in story.codes}
-    items = {code: visible_text(story.language(code)) for code in story.codes}
-    chapter_ids = {c.id for c in story.language(story.codes[0]).chapters}
-    for shot in audit_screens(story, SUPPORTED_SIZES, story.codes, fonts, default_illustrator()):
-        where = f"{shot.size[0]}×{shot.size[1]} ({shot.shot})"
-        screen = shot.shot.split("-", 1)[1]
-        prefix = (
-            f'chapter "{screen}".'
-            if screen in chapter_ids
-            else "docking."
-            if screen.startswith("docking")
-            else "credits."
-            if screen == "credits"
-            else "ui."
-        )
-        for r in shot.records:
-            overflows = not r.fits or not r.box.contains(r.rect)
-            if not overflows and r.contrast >= MIN_CONTRAST:
-                continue
-            owners = [i for i in items[shot.language] if r.text in i.text]
-            owners.sort(key=lambda i: not i.key.startswith(prefix))
-            key = owners[0].key if owners else f"screen {screen}"
-            places, worst = found[shot.language].setdefault((key, overflows), [[], 21.0])
-            if where not in places:
-                places.append(where)
-            found[shot.language][(key, overflows)][1] = min(worst, r.contrast)
-    result: dict[str, list] = {}
-    for code, problems in found.items():
-        lang = story.language(code)
-        lines = {i.key: i.line for i in items[code]}
-        result[code] = []
-        for (key, overflows), (places, worst) in problems.items():
-            at = ", ".join(places)
-            message = (
-                f"does not fit its box at {at}; shorten it"
-                if overflows
-                else f"is too faint at {at} (contrast {worst:.1f}:1 over the picture, "
-                f"needs {MIN_CONTRAST}:1); shorten it"
-            )
-            result[code].append(ContentProblem(lang.path, lines.get(key), key, message))
-    return result
-
-
-def _count(n: int) -> str:
-    return f"{n} problem" if n == 1 else f"{n} problems"
-
-
-def cmd_content_check(args: argparse.Namespace) -> int:
-    """Check the story files, per language: keys against English, text fit, glyphs.
-
-    Every problem is printed as FILE:LINE: key: message, grouped by language.
-    """
-    from kiosk.content import LANGUAGE_ORDER, glyph_problems, language_files, load_language
-
-    config = _config(args)
-    if args.dir:
-        config = replace(config, content_dir=Path(args.dir))
-    directory = config.content_dir
-    names = known_illustrations()
-    paths, skipped = language_files(directory)
-    for problem in skipped:
-        print(problem)
-    rank = {code: i for i, code in enumerate(LANGUAGE_ORDER)}
-    paths.sort(key=lambda p: (rank.get(p.stem, 99), p.stem))
-    if not any(p.stem == "en" for p in paths):
-        print(f"{directory / 'en.toml'}: file: not found (English is the reference language)")
-        return 1
-    problems: dict[str, list] = {p.stem: [] for p in paths}
-    loaded = {}
-    for path in paths:
-        try:
-            loaded[path.stem] = load_language(path, names)
-        except ContentError as exc:
-            problems[path.stem].extend(exc.problems)
-    try:
-        story = load_story(directory, names)
-    except ContentError as exc:
-        for problem in exc.problems:
-            if problem not in problems[problem.file.stem]:
-                problems[problem.file.stem].append(problem)
-                loaded.pop(problem.file.stem, None)
-        good = {c: lang for c, lang in loaded.items() if not problems[c]}
-        story = Story(good, tuple(c for c in problems if c in good)) if "en" in good else None
-
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    import pygame
-
-    from kiosk.render.cmap import font_codepoints
-    from kiosk.render.fonts import FontBook, find_fonts
-
-    pygame.font.init()
-    files = find_fonts([config.font_dir])
-    charmaps = {files.path(bold).name: font_codepoints(files.path(bold)) for bold in (False, True)}
-    for code, lang in loaded.items():
-        problems[code].extend(glyph_problems(lang, charmaps))
-    if story is not None:
-        for code, found in _screen_problems(story, FontBook(files)).items():
-            problems[code].extend(found)
-    total = 0
-    for code, found in problems.items():
-        for problem in found:
-            print(problem)
-        total += len(found)
-        checked = "" if story is not None and code in story.codes else " (fit not checked)"
-        status = _count(len(found)) if found else "OK"
-        print(f"{code}: {directory / (code + '.toml')}: {status}{checked}")
-    sizes = ", ".join(f"{w}×{h}" for w, h in SUPPORTED_SIZES)
-    print(
-        f"Checked {len(problems)} language(s) against en.toml, the fonts' character maps "
-        f"and every screen at {sizes}: {_count(total)}."
-    )
-    if skipped:
-        print(f"Skipped {len(skipped)} file(s) that are not language files (listed above).")
-    return 1 if total else 0
+    return write_storyboard(_config(args), Path(args.out), sizes, languages, check=args.check)
 
 
 def cmd_config_check(args: argparse.Namespace) -> int:
@@ -626,7 +287,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stats.set_defaults(func=cmd_stats)
 
-    from kiosk.control import CLIENT_TIMEOUT, COMMANDS
+    from kiosk.app.commands import COMMANDS
+    from kiosk.control import CLIENT_TIMEOUT
 
     codes = ", ".join(f"{code} {text}" for code, text in CTL_EXIT_CODES.items())
     ctl = sub.add_parser(

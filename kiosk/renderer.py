@@ -230,6 +230,9 @@ class Renderer:
         """
         state = flow.state
         page = state.page
+        docking = self.scenes.get(Screen.DOCKING)
+        if isinstance(docking, DockingScene):  # the visitor's grip, where it leads
+            docking.follow(state)
         t = flow.docking_time(now) if page.screen is Screen.DOCKING else now - state.entered_at
         progress = flow.transition_progress(now)
         scene = self.scenes[page.screen]

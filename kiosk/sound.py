@@ -7,6 +7,8 @@ with the :mod:`array` module and handed to ``pygame.mixer.Sound(buffer=...)``.
 :class:`SoundPlayer` is what the exhibit holds.  It opens the mixer if it can;
 with no audio device (or SDL's dummy driver in tests, or a muted config) it
 stays silent, and :meth:`SoundPlayer.play` never raises into the frame loop.
+:class:`DockingCues` decides what to play from the flow's state as the docking's
+time passes (the loop calls it; drawing plays nothing).
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ import random
 import sys
 from array import array
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 import pygame
+
+if TYPE_CHECKING:
+    from kiosk.core.flow import FlowState
 
 log = logging.getLogger(__name__)
 
@@ -219,3 +225,39 @@ class SoundPlayer:
             pygame.mixer.stop()
         except Exception as exc:
             log.info("could not stop the sounds: %s", exc)
+
+
+# -- cues: sound driven by the flow's state ------------------------------------------------
+
+
+class DockingCues:
+    """The docking's sounds, played as its time passes: driven by the flow's state
+    once per turn of the loop, never by drawing.
+
+    :meth:`follow` plays the cues (:func:`kiosk.docking.timeline.cues_between`) the
+    docking passed since the last turn, with the visitor's grip; only while it plays
+    live: the first turn of a docking and a jump (a skip with Dock) play nothing.
+    """
+
+    #: A step longer than this (seconds of docking) is a jump, not live play.
+    LIVE_STEP = 0.5
+
+    def __init__(self, player: SoundPlayer | None) -> None:
+        self.player = player
+        self._last: float | None = None
+
+    def follow(self, state: FlowState, docking_time: float) -> None:
+        """The flow is in ``state``, ``docking_time`` seconds into a docking if it
+        shows one: play what was passed since the last call."""
+        from kiosk.core.flow import Screen
+        from kiosk.docking import timeline
+
+        if state.screen is not Screen.DOCKING:
+            self._last = None
+            return
+        t = min(timeline.TOTAL, max(0.0, docking_time))
+        last, self._last = self._last, t
+        if self.player is None or last is None or not 0 < t - last < self.LIVE_STEP:
+            return
+        for cue in timeline.cues_between(last, t, state.docking_grip):
+            self.player.play(cue.name, cue.gain)

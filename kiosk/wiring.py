@@ -1,57 +1,17 @@
-"""Connect the app to the physical world: buttons, lights and the handshake sensor.
+"""The demo's stand-in for a visitor's hand: the H key gripping the simulated sensor.
 
-``kiosk run`` uses the real hardware named in the config.  ``kiosk demo``
-uses gpiozero's own mock pins for the buttons and lights and a simulated
-sensor on a real pty, driven by the H key, so a handshake in the demo travels
-the same serial path as one from the sculpted hand.  Either way the hardware's
-events reach the bus through :class:`kiosk.inputs.InputMapping` and the button
+The hardware itself is built in one place, :meth:`kiosk.exhibit.Exhibit._start_hardware`
+(the config's buttons, lights and sensor, or the demo's mock pins and simulated sensor on a
+real pty); its events reach the bus through :class:`kiosk.inputs.InputMapping` and the button
 lights follow the screen through :class:`kiosk.inputs.ButtonLights`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Protocol
-
-from hardware import GpioConfig, Hardware, SensorConfig
-from kiosk.core.events import EventBus
-from kiosk.inputs import ButtonLights, InputMapping
-from kiosk.settings import Config
-
-log = logging.getLogger(__name__)
-
-
-@dataclass
-class Wiring:
-    """What the app needs from the hardware: outputs, status, and demo key overrides."""
-
-    hardware: Hardware
-    key_handlers: dict[str, Callable[[bool], None]] = field(default_factory=dict)
-
-    @property
-    def lights(self) -> ButtonLights:
-        """The app output that lights the button rings for each exhibit state."""
-        return ButtonLights(self.hardware)
-
-    def status(self) -> dict[str, object]:
-        """Hardware status for the staff overlay and ``kiosk ctl status``."""
-        return self.hardware.status()
-
-
-@contextlib.contextmanager
-def exhibit_hardware(config: Config, bus: EventBus) -> Iterator[Wiring]:
-    """The real buttons, lights and sensor from ``config``."""
-    hardware = Hardware(config.gpio, config.sensor)
-    hardware.start(InputMapping(bus))
-    try:
-        yield Wiring(hardware)
-    finally:
-        hardware.close()
 
 
 class Cancellable(Protocol):
@@ -110,25 +70,3 @@ class DemoHand:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-
-
-@contextlib.contextmanager
-def demo_hardware(bus: EventBus) -> Iterator[Wiring]:
-    """Mock GPIO pins and a simulated sensor on a pty; H grips the simulated hand."""
-    from gpiozero.pins.mock import MockFactory, MockPWMPin
-
-    from hardware.sim import SimulatedSensor
-
-    factory = MockFactory(pin_class=MockPWMPin)
-    with SimulatedSensor() as sim:
-        hardware = Hardware(GpioConfig(), SensorConfig(port=sim.path), pin_factory=factory)
-        hardware.start(InputMapping(bus))
-        log.info("demo: simulated handshake sensor on %s", sim.path)
-
-        hand = DemoHand(lambda: sim.grip(strength=80), sim.release)
-        try:
-            yield Wiring(hardware, {"h": hand})
-        finally:
-            hand.close()
-            hardware.close()
-            factory.close()

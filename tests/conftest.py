@@ -13,24 +13,10 @@ import pygame
 import pytest
 
 from kiosk.content import Story, load_story
+from tests.support.clock import FakeClock
 
 REPO = Path(__file__).resolve().parent.parent
 STORY_DIR = REPO / "assets" / "story"
-
-
-class FakeClock:
-    """A clock the test moves by hand."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> float:
-        """Move time on and return the new time."""
-        self.now += seconds
-        return self.now
 
 
 @pytest.fixture

@@ -11,14 +11,15 @@ import time
 import pygame
 import pytest
 
-from kiosk import app as app_module
 from kiosk.app import App
+from kiosk.app import loop as app_module
 from kiosk.core.events import Action, EventBus, ExhibitState, InputEvent
 from kiosk.core.flow import Screen
 from kiosk.scenes.attract import AttractScene
 from kiosk.scenes.chapter import ChapterScene
 from kiosk.sdnotify import Notifier
 from kiosk.settings import Config
+from tests.support.exhibit import app_for
 
 SIZE = (800, 480)
 
@@ -38,7 +39,7 @@ def lights() -> list[ExhibitState]:
 
 @pytest.fixture
 def app(screen, story, clock, lights) -> App:
-    return App(screen, story, Config(idle_timeout=30), clock=clock, outputs=[lights.append])
+    return app_for(screen, story, Config(idle_timeout=30), clock=clock, outputs=[lights.append])
 
 
 def press(app: App, key: int) -> None:
@@ -76,7 +77,7 @@ def test_escape_does_not_quit_the_exhibit(app):
 
 
 def test_escape_quits_the_demo(screen, story, clock):
-    demo = App(screen, story, Config(), clock=clock, allow_quit=True)
+    demo = app_for(screen, story, Config(), clock=clock, allow_quit=True)
     press(demo, pygame.K_ESCAPE)
     assert not demo.running
 
@@ -193,7 +194,7 @@ def test_broken_light_output_does_not_stop_the_exhibit(screen, story, clock):
     def broken(state: ExhibitState) -> None:
         raise OSError("GPIO gone")
 
-    app = App(screen, story, Config(), clock=clock, outputs=[broken])
+    app = app_for(screen, story, Config(), clock=clock, outputs=[broken])
     press(app, pygame.K_RIGHT)
     assert app.flow.state.page.screen is Screen.CHAPTER
     assert "updating the button lights" in app.errors.recent()[0].message
@@ -320,7 +321,7 @@ def test_systemd_status_reads_as_kiosk_ctl_says_it(screen, story, clock, tmp_pat
         systemd.bind(str(path))
         systemd.settimeout(2.0)
         notifier = Notifier({"NOTIFY_SOCKET": str(path)}, clock=clock, pid=1)
-        app = App(screen, story, Config(), clock=clock, notifier=notifier)
+        app = app_for(screen, story, Config(), clock=clock, notifier=notifier)
         app.step()
         for _ in range(3):
             press(app, pygame.K_RIGHT)

@@ -484,16 +484,16 @@ def test_the_kiosk_started_with_each_broken_config_shows_the_exhibit(
     tmp_path, case, display, story, clock
 ):
     """Headless App on the config each broken file gives: frames are drawn, it is awake."""
-    from kiosk.app import App
     from kiosk.core.events import Action, InputEvent
     from kiosk.core.flow import Screen
+    from tests.support.exhibit import app_for
 
     path = write(tmp_path, BROKEN[case][0])
     config, problems = load_startup_config(path, fallback_dir=tmp_path / "data")
     assert problems
     config = replace(config, data_dir=tmp_path / "data")
     july_noon = dt_utc(2026, 7, 17, 10)  # Friday 17 July 2026, 12:00 in Oslo
-    app = App(display, story, config, clock=clock, wall_clock=lambda: july_noon)
+    app = app_for(display, story, config, clock=clock, wall_clock=lambda: july_noon)
     app.step()
     app.bus.put(InputEvent(Action.NEXT, "gpio"))
     clock.advance(0.1)

@@ -8,7 +8,6 @@ as a process and control it the same way.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import grp
 import inspect
@@ -30,9 +29,9 @@ import pytest
 
 from kiosk import cli
 from kiosk.app import App
+from kiosk.app.commands import COMMANDS
 from kiosk.content import load_story
 from kiosk.control import (
-    COMMANDS,
     MAX_LINE,
     REPLY_TIMEOUT,
     CommandQueue,
@@ -44,9 +43,11 @@ from kiosk.control import (
 )
 from kiosk.core.events import Action, InputEvent
 from kiosk.core.flow import Screen
+from kiosk.exhibit import Exhibit, known_illustrations, load_content, read_config, reloader
 from kiosk.scenes.staff import status_lines
 from kiosk.settings import Config, load_config
 from tests.conftest import STORY_DIR
+from tests.support.exhibit import app_for
 
 SIZE = (800, 480)
 
@@ -112,15 +113,23 @@ class Kiosk:
 def kiosk(site, clock, capsys, pygame_ready):
     pygame.display.init()
     screen = pygame.display.set_mode(SIZE)
-    args = argparse.Namespace(config=str(site / "kiosk.toml"))
-    config = cli._config(args)
-    story = load_story(config.content_dir, cli.known_illustrations())
-    app = App(screen, story, config, clock=clock, reloader=cli._reloader(args))
-    server = ControlServer(config.control_socket, app.commands, group=None)
-    server.start()
-    app.step()
-    yield Kiosk(app, server, clock, capsys)
-    server.close()
+    path = str(site / "kiosk.toml")
+    config = read_config(path)
+    story = load_story(config.content_dir, known_illustrations())
+    with Exhibit(
+        config,
+        story,
+        surface=screen,
+        clock=clock,
+        hardware=False,
+        stats=False,
+        control=True,
+        control_group=None,
+        reloader=reloader(path),
+    ) as exhibit:
+        assert exhibit.control is not None
+        exhibit.running.step()
+        yield Kiosk(exhibit.running, exhibit.control, clock, capsys)
     pygame.display.quit()
 
 
@@ -214,7 +223,7 @@ def test_screenshot_is_what_is_on_screen(kiosk, site):
     assert path == site / "data" / "screenshots" / "chapter2.png"
     shot = pygame.image.load(path)
     assert shot.get_size() == SIZE
-    assert pygame.image.tobytes(shot, "RGB") == pygame.image.tobytes(kiosk.app.screen, "RGB")
+    assert pygame.image.tobytes(shot, "RGB") == pygame.image.tobytes(kiosk.app.surface, "RGB")
     absolute = site / "data" / "shots" / "absolute.png"  # inside the data dir: allowed
     assert kiosk.json("screenshot", str(absolute))["result"]["file"] == str(absolute)
     assert absolute.exists()
@@ -334,7 +343,7 @@ def test_a_reload_that_fails_unexpectedly_changes_nothing_and_is_reported_once(k
     en = site / "story" / "en.toml"
     title = app.story.language("en").chapters[1].title
     en.write_text(en.read_text().replace(title, "A new title"), encoding="utf-8")
-    mocker.patch("kiosk.app.Renderer", side_effect=MemoryError("no room for the scenes"))
+    mocker.patch("kiosk.app.loop.Renderer", side_effect=MemoryError("no room for the scenes"))
     for _ in range(2):
         code, out, err = kiosk.ctl("reload")
         assert (code, out) == (1, "")
@@ -393,17 +402,17 @@ def test_status_lists_the_config_and_story_problems_found_at_start(site, clock, 
     broken = next(i for i, line in enumerate(lines, 1) if line.startswith("title"))
     lines[broken - 1] = "titel = 'a typo'"
     en.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    args = argparse.Namespace(config=str(config_file))
+    path = str(config_file)
     problems: list[str] = []
-    config = cli._config(args, problems)
-    story = cli.load_content(config, problems)  # the bundled story, as at start-up
+    config = read_config(path, problems=problems)
+    story = load_content(config, problems)  # the bundled story, as at start-up
     pygame.display.init()
     try:
         screen = pygame.display.set_mode(SIZE)
-        app = App(screen, story, config, clock=clock, reloader=cli._reloader(args))
+        app = app_for(screen, story, config, clock=clock, reloader=reloader(path))
         assert app.status()["problems"] == []  # nothing given, nothing shown
-        app = App(
-            screen, story, config, clock=clock, reloader=cli._reloader(args), problems=problems
+        app = app_for(
+            screen, story, config, clock=clock, reloader=reloader(path), problems=problems
         )
         listed = app.status()["problems"]
         assert listed[0].startswith(f"{config_file}:{typo}: exhibit.idle_timout: unknown key")

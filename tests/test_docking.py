@@ -23,6 +23,7 @@ from kiosk.scenes.context import SceneContext
 from kiosk.settings import Config
 from kiosk.sound import NAMES, RATE, SoundPlayer, pack, resample, synthesise
 from kiosk.storyboard import shots
+from tests.support.exhibit import app_for
 
 STEP = 0.01  # seconds between samples of the timeline
 
@@ -374,7 +375,7 @@ def test_the_layers_are_drawn_ahead_in_five_slices(story, fonts):
 def app(pygame_ready, story, clock):
     pygame.display.init()
     screen = pygame.display.set_mode(SIZE)
-    app = App(screen, story, Config(idle_timeout=30, credits_seconds=20), clock=clock)
+    app = app_for(screen, story, Config(idle_timeout=30, credits_seconds=20), clock=clock)
     yield app
     pygame.display.quit()
 
@@ -489,24 +490,4 @@ def test_without_an_audio_device_the_player_is_silent_and_harmless():
     )
     assert result.returncode == 0, result.stderr
     assert "available False" in result.stdout
-
-
-def test_the_scene_cues_sounds_as_the_animation_passes_them(story, fonts, mocker):
-    pygame.mixer.init(frequency=RATE, size=-16, channels=2)
-    player = SoundPlayer()
-    spy = mocker.spy(player, "play")
-    ctx = SceneContext(
-        size=SIZE, story=story, fonts=fonts, illustrate=render_illustration, sound=player
-    )
-    scene = DockingScene(ctx)
-    surface = pygame.Surface(SIZE)
-    page = Page(Screen.DOCKING, 0, "en")
-    t = tl.T_CONTACT
-    while t < tl.T_CONTACT + 0.5:
-        scene.draw(surface, page, t)
-        t += 1 / 30
-    assert [c.args[0] for c in spy.call_args_list] == ["latch"]
-    spy.reset_mock()
-    scene.draw(surface, page, 70.0)  # a jump (a skip, the storyboard): no burst of sounds
-    assert spy.call_count == 0
     pygame.mixer.stop()

@@ -365,3 +365,45 @@ def test_the_pages_drawn_ahead_are_where_the_next_press_leads(language_presses):
         now += 1
         flow.handle(Action.NEXT, now)
     assert flow.state.page.screen is Screen.ATTRACT  # past the credits: all were seen
+
+
+# -- staff: set_language and restore ---------------------------------------------------------
+
+
+def test_set_language_keeps_the_place_and_is_one_change():
+    flow = Flow(5, 2, ("en", "nb", "ru"), "en", Timings(), 0.0)
+    flow.go_to_chapter(3, 1.0)
+    before = flow.state.page
+    assert flow.set_language("ru", 2.0)
+    assert flow.state.page == Page(Screen.CHAPTER, 3, "ru")
+    assert flow.state.previous == before  # from what was shown, not via nb
+    assert flow.state.changed_at == 2.0 and flow.last_input == 2.0
+    assert not flow.set_language("ru", 3.0)  # already: nothing changes
+    assert flow.last_input == 2.0
+    with pytest.raises(ValueError, match="no language 'de'"):
+        flow.set_language("de", 4.0)
+
+
+def test_set_language_during_the_docking_keeps_its_clock():
+    flow = Flow(5, 2, ("en", "nb"), "en", Timings(), 0.0)
+    flow.handle(Action.DOCK, 1.0)
+    entered = flow.state.entered_at
+    flow.set_language("nb", 5.0)
+    assert flow.state.page == Page(Screen.DOCKING, 0, "nb")
+    assert flow.state.entered_at == entered
+
+
+@pytest.mark.parametrize(
+    ("place", "restored"),
+    [
+        (Page(Screen.CHAPTER, 3, "nb"), Page(Screen.CHAPTER, 3, "nb")),
+        (Page(Screen.CHAPTER, 9, "nb"), Page(Screen.ATTRACT, 0, "nb")),  # no such chapter
+        (Page(Screen.CREDITS, 0, "ru"), Page(Screen.CREDITS, 0, "ru")),
+        (Page(Screen.DOCKING, 0, "ru"), Page(Screen.ATTRACT, 0, "ru")),  # restarts
+        (Page(Screen.CHAPTER, 1, "xx"), Page(Screen.CHAPTER, 1, "en")),  # language gone
+    ],
+)
+def test_restore_shows_the_place_another_flow_showed(place, restored):
+    flow = Flow(5, 2, ("en", "nb", "ru"), "en", Timings(), 0.0)
+    flow.restore(place, 1.0)
+    assert flow.state.page == restored

@@ -101,7 +101,7 @@ def test_mapping_never_raises_into_the_hardware_threads(caplog) -> None:
     def broken() -> None:
         raise RuntimeError("pygame not initialised")
 
-    bus.set_waker(broken)
+    bus.set_wake(broken)
     InputMapping(bus)(ButtonEvent("dock", pressed=True))
     assert [e.action for e in bus.drain()] == [Action.DOCK]
     assert "event bus rejected" in caplog.text

@@ -13,7 +13,6 @@ from pathlib import Path
 import pygame
 import pytest
 
-from kiosk.app import App
 from kiosk.cli import main
 from kiosk.content import ContentError, glyph_problems, load_language, load_story, visible_text
 from kiosk.core.events import Action
@@ -28,6 +27,7 @@ from kiosk.scenes.context import SceneContext
 from kiosk.settings import Config
 from kiosk.storyboard import audit_screens
 from kiosk.storyboard import shots as storyboard_shots
+from tests.support.exhibit import app_for
 
 STORY_DIR = Path(__file__).resolve().parent.parent / "assets" / "story"
 NAMES = {"en": "English", "ru": "Русский", "nb": "Norsk"}
@@ -138,7 +138,7 @@ def test_content_check_reports_missing_and_extra_keys_per_language(story_copy, m
     text = ru.read_text("utf-8")
     ru.write_text(text.replace("[docking]\n", '[docking]\ngrip_hnt = "Лишний"\n'), "utf-8")
     # The keys are the point here; the screens are checked at one size to keep this quick.
-    mocker.patch("kiosk.cli.SUPPORTED_SIZES", ((800, 480),))
+    mocker.patch("kiosk.audit.SUPPORTED_SIZES", ((800, 480),))
     assert main(["content", "check", str(story_copy)]) == 1
     out = capsys.readouterr().out
     assert f"{nb}:{line_of(nb, '[ui]')}: ui.credits_hint: missing (every language needs it)" in out
@@ -158,7 +158,7 @@ def test_content_check_reports_text_that_does_not_fit_and_missing_glyphs(
     text = ru.read_text("utf-8").replace('"Главный конструктор"', f'"{long_title}"')
     ru.write_text(text, "utf-8")
     nb.write_text(nb.read_text("utf-8").replace("Sjefkonstruktøren", "Sjef漢"), "utf-8")
-    mocker.patch("kiosk.cli.SUPPORTED_SIZES", ((800, 480),))
+    mocker.patch("kiosk.audit.SUPPORTED_SIZES", ((800, 480),))
     assert main(["content", "check", str(story_copy)]) == 1
     out = capsys.readouterr().out
     assert (
@@ -407,7 +407,7 @@ def test_language_key_redraws_the_same_chapter_in_russian(story, clock, fonts):
     pygame.display.init()
     try:
         screen = pygame.display.set_mode((800, 480))
-        app = App(screen, story, Config(idle_timeout=30), clock=clock)
+        app = app_for(screen, story, Config(idle_timeout=30), clock=clock)
 
         def press(key: int) -> None:
             pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode=""))

@@ -10,10 +10,10 @@ import socket
 import pygame
 import pytest
 
-from kiosk.app import App
 from kiosk.journal import JournalFormatter, priority, under_journald
 from kiosk.sdnotify import Notifier, socket_address, watchdog_interval
 from kiosk.settings import Config
+from tests.support.exhibit import app_for
 
 
 @pytest.fixture
@@ -109,7 +109,9 @@ def test_app_is_ready_after_its_first_frame_and_pings_while_it_turns(
     pygame.display.init()
     try:
         screen = pygame.display.set_mode((800, 480))
-        app = App(screen, story, Config(), clock=clock, notifier=Notifier(env, clock=clock, pid=1))
+        app = app_for(
+            screen, story, Config(), clock=clock, notifier=Notifier(env, clock=clock, pid=1)
+        )
         assert received(sock) == []  # nothing before a frame is on screen
         app.step()
         first = received(sock)

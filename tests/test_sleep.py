@@ -19,6 +19,7 @@ from kiosk.core.sleep import Press, SleepPolicy
 from kiosk.power import COMMAND_TIMEOUT
 from kiosk.settings import Config
 from tests.conftest import FakeClock
+from tests.support.exhibit import app_for
 
 OSLO = ZoneInfo("Europe/Oslo")
 TEN_TO_FIVE = OpeningHours("Europe/Oslo", (((600, 1020),),) * 7)
@@ -122,7 +123,7 @@ def wall() -> FakeClock:
 
 def make_app(screen, story, clock, wall, observer=None, **settings) -> App:
     config = replace(Config(), hours=TEN_TO_FIVE, **settings)
-    return App(
+    return app_for(
         screen, story, config, clock=clock, wall_clock=wall, observers=[observer or Recorder()]
     )
 
@@ -281,7 +282,7 @@ def test_a_broken_observer_is_reported_once_and_never_breaks_the_frame(screen, s
             raise RuntimeError("disk full")
 
     good = Recorder()
-    app = App(screen, story, Config(), clock=clock, observers=[Broken(), good])
+    app = app_for(screen, story, Config(), clock=clock, observers=[Broken(), good])
     for _ in range(3):
         app.bus.put(InputEvent(Action.NEXT, "keyboard"))
         app.step()

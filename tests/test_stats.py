@@ -633,11 +633,11 @@ def sessions_in(path: Path) -> list[tuple]:
 def test_a_reload_gives_the_session_tracker_the_new_idle_timeout(tmp_path, clock, pygame_ready):
     import pygame
 
-    from kiosk.app import App
-    from kiosk.cli import known_illustrations
     from kiosk.content import load_story
+    from kiosk.exhibit import known_illustrations
     from kiosk.settings import Config
     from tests.conftest import STORY_DIR
+    from tests.support.exhibit import app_for
 
     story = load_story(STORY_DIR, known_illustrations())
     recorder = StatsRecorder(db_path(tmp_path), idle_timeout=90.0)
@@ -646,7 +646,7 @@ def test_a_reload_gives_the_session_tracker_the_new_idle_timeout(tmp_path, clock
     pygame.display.init()
     try:
         screen = pygame.display.set_mode((800, 480))
-        app = App(
+        app = app_for(
             screen,
             story,
             config,

@@ -11,6 +11,7 @@ from kiosk.app import App
 from kiosk.render.regions import changed_regions
 from kiosk.renderer import halves
 from kiosk.settings import Config
+from tests.support.exhibit import app_for
 
 SIZE = (800, 480)
 #: Channel levels (of 255) a fade in steps may differ from a one-step blend.
@@ -71,7 +72,7 @@ def largest_difference(a: pygame.Surface, b: pygame.Surface) -> int:
 
 
 def test_every_transition_frame_equals_blending_the_whole_screen(screen, story, clock):
-    app = App(screen, story, Config(idle_timeout=600), clock=clock)
+    app = app_for(screen, story, Config(idle_timeout=600), clock=clock)
     for _ in range(20):  # the pictures drawn ahead
         clock.advance(1 / 30)
         app.step()
@@ -121,7 +122,7 @@ def test_the_docking_drawn_straight_on_screen_leaves_nothing_of_the_staff_overla
 ):
     """The docking repaints only what moved, onto the screen itself: whatever else was
     drawn there (the staff overlay) must make its next frame a whole one."""
-    app = App(screen, story, Config(idle_timeout=600), clock=clock)
+    app = app_for(screen, story, Config(idle_timeout=600), clock=clock)
     for _ in range(20):
         clock.advance(1 / 30)
         app.step()
@@ -135,7 +136,7 @@ def test_the_docking_drawn_straight_on_screen_leaves_nothing_of_the_staff_overla
         clock.advance(1 / 30)
         app.step()
     assert not app.staff_overlay
-    fresh = App(pygame.Surface(SIZE), story, Config(), clock=clock).renderer
+    fresh = app_for(pygame.Surface(SIZE), story, Config(), clock=clock).renderer
     expected = pygame.Surface(SIZE)
     docking = fresh.scenes[app.flow.state.page.screen]
     docking.draw(expected, app.flow.state.page, app.flow.docking_time(clock.now))

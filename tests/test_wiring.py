@@ -1,4 +1,5 @@
-"""The app with the demo's hardware: mock GPIO pins and the simulated sensor on a real pty."""
+"""The app with the demo's hardware, built as ``kiosk demo`` builds it: mock GPIO pins
+and the simulated sensor on a real pty."""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ import pygame
 import pytest
 
 from kiosk.app import App
-from kiosk.core.events import Action, EventBus
+from kiosk.core.events import Action
 from kiosk.core.flow import Screen
+from kiosk.exhibit import Exhibit
 from kiosk.render.painter import TextRecord
 from kiosk.scenes.staff import draw_staff_overlay, status_lines
 from kiosk.settings import Config
-from kiosk.wiring import demo_hardware
+from tests.support.exhibit import app_for
 
 
 @pytest.fixture
@@ -36,17 +38,9 @@ def run_until(app: App, condition, timeout: float, what: str) -> None:
 
 
 def test_grip_on_the_sensor_starts_the_docking(screen, story, mocker):
-    bus = EventBus()
-    with demo_hardware(bus) as parts:
-        app = App(
-            screen,
-            story,
-            Config(),
-            bus=bus,
-            outputs=[parts.lights],
-            key_handlers=parts.key_handlers,
-            status_sources={"hardware": parts.status},
-        )
+    with Exhibit(Config(), story, surface=screen, demo=True) as exhibit:
+        app, parts = exhibit.running, exhibit.hardware
+        assert parts is not None
         run_until(app, lambda: parts.status()["sensor"]["connected"], 20, "the sensor")
         assert app.flow.state.page.screen is Screen.ATTRACT
         applied = mocker.spy(app, "apply")
@@ -70,9 +64,9 @@ def test_grip_on_the_sensor_starts_the_docking(screen, story, mocker):
 
 
 def test_lights_follow_the_screen_through_mock_pins(screen, story):
-    bus = EventBus()
-    with demo_hardware(bus) as parts:
-        app = App(screen, story, Config(), bus=bus, outputs=[parts.lights])
+    with Exhibit(Config(), story, surface=screen, demo=True) as exhibit:
+        app, parts = exhibit.running, exhibit.hardware
+        assert parts is not None
         attract_leds = dict(parts.status()["gpio"]["leds"])
         app.flow.go_to_chapter(1, app.clock())
         app._changed()  # as after any page change
@@ -82,9 +76,9 @@ def test_lights_follow_the_screen_through_mock_pins(screen, story):
 
 
 def test_staff_overlay_shows_sensor_and_buttons(screen, story):
-    bus = EventBus()
-    with demo_hardware(bus) as parts:
-        app = App(screen, story, Config(), bus=bus, status_sources={"hardware": parts.status})
+    with Exhibit(Config(), story, surface=screen, demo=True) as exhibit:
+        app, parts = exhibit.running, exhibit.hardware
+        assert parts is not None
         run_until(app, lambda: parts.status()["sensor"]["connected"], 20, "the sensor")
         lines = status_lines(app.status())
         text = "\n".join(lines)
@@ -99,7 +93,7 @@ def test_status_survives_a_failing_source(screen, story):
     def broken() -> dict:
         raise OSError("sensor gone")
 
-    app = App(screen, story, Config(), status_sources={"hardware": broken})
+    app = app_for(screen, story, Config(), status_sources={"hardware": broken})
     assert app.status()["hardware"] == {"error": "OSError: sensor gone"}
 
 
@@ -162,26 +156,26 @@ def test_demo_hand_new_grip_cancels_pending_release(clock):
     assert calls == ["grip", "grip"]
 
 
-def test_site_settings_reach_the_hardware_as_they_are(tmp_path):
+def test_site_settings_reach_the_hardware_as_they_are(tmp_path, screen, story):
     """``[gpio]`` and ``[sensor]`` are the hardware layer's own config types: nothing is
     rebuilt between the file and the devices, and a grip arrives on the bus."""
     import threading
 
     from hardware.sim import SimulatedSensor
     from kiosk.settings import load_config
-    from kiosk.wiring import exhibit_hardware
 
     with SimulatedSensor(heartbeat_ms=50) as sim:
         path = tmp_path / "kiosk.toml"
         path.write_text(f'[gpio]\nenabled = false\n[sensor]\nport = "{sim.path}"\n')
         config, problems = load_config(path)
         assert problems == []
-        bus = EventBus()
-        woken = threading.Event()
-        bus.set_waker(woken.set)
-        with exhibit_hardware(config, bus) as parts:
-            assert parts.hardware.gpio_config is config.gpio
-            assert parts.hardware.sensor_config is config.sensor
+        with Exhibit(config, story, surface=screen, stats=False) as exhibit:
+            parts, bus = exhibit.hardware, exhibit.bus
+            assert parts is not None
+            woken = threading.Event()
+            bus.set_wake(woken.set)  # the test drains the bus, not the app
+            assert parts.gpio_config is config.gpio
+            assert parts.sensor_config is config.sensor
             deadline = time.monotonic() + 20
             while not parts.status()["sensor"]["connected"]:
                 assert time.monotonic() < deadline, "the sensor never connected"

@@ -86,7 +86,7 @@ class EventBus:
         self._wake_lock = threading.Lock()
         self._wake: Callable[[], None] | None = None
 
-    def set_waker(self, wake: Callable[[], None] | None) -> None:
+    def set_wake(self, wake: Callable[[], None] | None) -> None:
         """Register a function called (from any thread) after each :meth:`put`."""
         with self._wake_lock:
             self._wake = wake

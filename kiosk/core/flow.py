@@ -252,6 +252,33 @@ class Flow:
         """Back to the attract loop in the default language (idle, errors, staff)."""
         self._go(Page(Screen.ATTRACT, 0, self.default_language), now)
 
+    def set_language(self, code: str, now: float) -> bool:
+        """Show language ``code``, keeping the place, as pressing Language until it
+        shows would (staff ``lang``); return whether the page changed."""
+        if code not in self.languages:
+            raise ValueError(f"no language {code!r}; the flow has {', '.join(self.languages)}")
+        if code == self.language:
+            return False
+        self.last_input = now
+        self._set_language(code, now)
+        return True
+
+    def restore(self, place: Page, now: float) -> None:
+        """Show on this flow the place another showed (``place``: its ``state.page``),
+        as after a reload: its language if this flow has it, its chapter if it still
+        exists, or the credits; anything else (a docking under way) restarts at the
+        attract loop."""
+        language = place.language if place.language in self.languages else self.language
+        if place.screen is Screen.CHAPTER and place.chapter < self.chapters:
+            page = Page(Screen.CHAPTER, place.chapter, language)
+        elif place.screen is Screen.CREDITS:
+            page = Page(Screen.CREDITS, 0, language)
+        else:
+            page = Page(Screen.ATTRACT, 0, language)
+        if page != self._state.page:
+            self.last_input = now
+            self._go(page, now)
+
     def go_to_chapter(self, index: int, now: float) -> None:
         """Show chapter ``index`` (0-based); used by staff commands."""
         if not 0 <= index < self.chapters:

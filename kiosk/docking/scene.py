@@ -72,7 +72,6 @@ class DockingScene:
         #: :meth:`follow` from the flow before each frame.
         self.grip_at: float | None = None
         self.leads_to_story = False
-        self._cue_t: float | None = None
         self._dimmed: dict[tuple[int, int], pygame.Surface] = {}
 
     def follow(self, state: FlowState) -> None:
@@ -232,7 +231,6 @@ class DockingScene:
             surface, frame.t, key, background, (0, 0), text.area, [x for x in layers if x]
         )
         text.footer(surface, self.ctx.language(page.language), again=full)
-        self._cue(frame.t)
 
     def _words(self, page: Page, frame: tl.DockingFrame) -> list[Layer | None]:
         lang = self.ctx.language(page.language)
@@ -459,14 +457,3 @@ class DockingScene:
             pos = (round(view.sun[0] - glare.anchor[0]), round(view.sun[1] - glare.anchor[1]))
             layers.append(added(("glare", round(255 * k)), image, pos))
         return "eclipse", layers_["sky"], layers
-
-    # -- sound --------------------------------------------------------------------------------
-
-    def _cue(self, t: float) -> None:
-        """Play the sounds the animation passed since the last frame (live play only)."""
-        player = self.ctx.sound
-        last, self._cue_t = self._cue_t, t
-        if player is None or last is None or not 0 < t - last < 0.5:
-            return
-        for cue in tl.cues_between(last, t, self.grip_at):
-            player.play(cue.name, cue.gain)

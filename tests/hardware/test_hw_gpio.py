@@ -91,7 +91,7 @@ def test_release_during_lockout_is_picked_up_by_the_ticker(mock_factory, clock) 
     """No test-driven poll(): the panel's own thread must notice the lock-out ending."""
     bus = EventBus()
     got = threading.Event()
-    bus.set_waker(got.set)
+    bus.set_wake(got.set)
     with Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory) as hw:
         hw.start(InputMapping(bus))
         nxt = mock_factory.pin(PINS["next"])
@@ -151,7 +151,7 @@ def test_staff_chord_after_five_seconds_and_no_back_or_next(rig) -> None:
 def test_chord_fires_from_the_ticker_thread(mock_factory, clock) -> None:
     bus = EventBus()
     got = threading.Event()
-    bus.set_waker(got.set)
+    bus.set_wake(got.set)
     with Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory) as hw:
         hw.start(InputMapping(bus))
         mock_factory.pin(PINS["back"]).drive_low()
@@ -255,10 +255,10 @@ def test_close_releases_pins_and_threads(mock_factory, clock) -> None:
 def test_emit_does_not_raise_into_gpio_callbacks(mock_factory, clock, hw_logs) -> None:
     bus = EventBus()
 
-    def broken_waker() -> None:
+    def broken_wake() -> None:
         raise RuntimeError("pygame not initialised")
 
-    bus.set_waker(broken_waker)
+    bus.set_wake(broken_wake)
     with Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory) as hw:
         hw.start(InputMapping(bus))
         mock_factory.pin(PINS["dock"]).drive_low()

@@ -27,13 +27,13 @@ FAST = {"reconnect_initial": 0.005, "reconnect_max": 0.02}
 
 
 class Collector:
-    """An EventBus whose waker lets a test wait for events (bounded)."""
+    """An EventBus whose wake function lets a test wait for events (bounded)."""
 
     def __init__(self) -> None:
         self.bus = EventBus()
         self.events: list[InputEvent] = []
         self._cond = threading.Condition()
-        self.bus.set_waker(self._wake)
+        self.bus.set_wake(self._wake)
 
     def _wake(self) -> None:
         with self._cond:

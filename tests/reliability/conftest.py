@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from kiosk.content import Story
-from tests.reliability.headless import HeadlessExhibit, SimClock, build_exhibit, write_config
+from tests.reliability.headless import HeadlessExhibit, build_exhibit, write_config
+from tests.support.clock import FakeClock
 
 ExhibitFactory = Callable[..., contextlib.AbstractContextManager[HeadlessExhibit]]
 
@@ -30,7 +31,7 @@ def headless_exhibit(story: Story, pygame_ready: None, tmp_path: Path) -> Iterat
     """
 
     @contextlib.contextmanager
-    def build(clock: SimClock, extra: str = "") -> Iterator[HeadlessExhibit]:
+    def build(clock: FakeClock, extra: str = "") -> Iterator[HeadlessExhibit]:
         with build_exhibit(write_config(tmp_path, extra), story, clock) as exhibit:
             yield exhibit
 

@@ -1,17 +1,18 @@
 """A whole exhibit inside the test process, wired as ``kiosk run`` wires it.
 
-:class:`Exhibit` assembles what :func:`kiosk.cli._run_app` assembles — the
-config and story read by the CLI's own functions (with their fallbacks and
-problems), the statistics recorder, the real :class:`hardware.Hardware` (its
-buttons on gpiozero's ``MockFactory``, its handshake sensor on a real pty), the
-:class:`kiosk.app.App` on SDL's dummy driver and the real control socket — and
-lets a test press buttons through the mock pins, run ``kiosk ctl`` against the
-socket and look at the pixels.  Only the clocks differ: the app runs on a
-:class:`FakeClock` the test moves (so kiosk time is exact), while the hardware's
-threads run on real time, as they do in the museum; waits for them poll a
-condition with a generous deadline (:func:`wait_until`), never a fixed sleep.
+:class:`Exhibit` builds the exhibit with :class:`kiosk.exhibit.Exhibit`, the
+assembly ``kiosk run`` uses — the config and story read by the same functions
+(with their fallbacks and problems), the statistics recorder, the real
+:class:`hardware.Hardware` (its buttons on gpiozero's ``MockFactory``, its
+handshake sensor on a real pty), the :class:`kiosk.app.App` on SDL's dummy driver
+and the real control socket — and lets a test press buttons through the mock
+pins, run ``kiosk ctl`` against the socket and look at the pixels.  Only the
+clocks differ: the app runs on a :class:`~tests.support.clock.FakeClock` the test
+moves (so kiosk time is exact), while the hardware's threads run on real time, as
+they do in the museum; waits for them poll a condition with a generous deadline
+(:func:`wait_until`), never a fixed sleep.
 The code-drawn illustrations are the real ones, drawn once per test session
-(:func:`remembered_illustrator`).
+(:data:`tests.support.illustrations.remembered_illustrator`).
 
 :class:`RawSensor` is a pty the test writes protocol lines (or anything else)
 to, for sensors that misbehave in ways the firmware simulator never would.
@@ -19,7 +20,6 @@ to, for sensors that misbehave in ways the firmware simulator never would.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import functools
 import gc
@@ -35,26 +35,26 @@ import threading
 import time
 import tty
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pygame
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from hardware import Hardware
 from hardware.firmware import sensor_protocol as fw
 from hardware.sensor import discovery
 from hardware.sensor import supervisor as supervisor_module
 from kiosk import cli
-from kiosk.app import App, default_illustrator
-from kiosk.control import ControlServer
-from kiosk.core.events import EventBus, ExhibitState, InputEvent
+from kiosk.app import App
+from kiosk.core.events import ExhibitState, InputEvent
 from kiosk.display import open_display
-from kiosk.inputs import ButtonLights, InputMapping
+from kiosk.exhibit import Exhibit as KioskExhibit
+from kiosk.exhibit import read_config, reloader
 from kiosk.scenes.staff import status_lines
-from kiosk.stats import StatsRecorder, db_path
 from tests.conftest import STORY_DIR
+from tests.support.clock import FakeClock
+from tests.support.illustrations import remembered_illustrator
 
 T = TypeVar("T")
 
@@ -66,24 +66,6 @@ FRAME = 0.05
 #: The sensor settings of the tests: the real supervisor with shorter timeouts, so a
 #: lost heartbeat or a reconnect takes a fraction of a second of real time.
 FAST_SENSOR = {"heartbeat_timeout": 0.5, "reconnect_initial": 0.02, "reconnect_max": 0.1}
-
-
-class FakeClock:
-    """A monotonic clock the test moves by hand (thread-safe: threads read it)."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self._now = start
-        self._lock = threading.Lock()
-
-    def __call__(self) -> float:
-        with self._lock:
-            return self._now
-
-    def advance(self, seconds: float) -> float:
-        """Move time on; return the new time."""
-        with self._lock:
-            self._now += seconds
-            return self._now
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = DEADLINE) -> bool:
@@ -180,23 +162,6 @@ def discovery_in(by_id: Path) -> Iterator[None]:
         supervisor_module.find_sensor_port = real
 
 
-_DRAWN: dict[tuple[str, tuple[int, int], int], pygame.Surface] = {}
-
-
-def remembered_illustrator(name: str, size: tuple[int, int], seed: int) -> pygame.Surface:
-    """The exhibit's own illustrations, each drawn once per test session.
-
-    They are pure functions of (name, size, seed) and take most of the time of a
-    test that turns pages (about half a second each); every exhibit in the session
-    gets a copy of the same pixels instead of drawing them again.
-    """
-    key = (name, (int(size[0]), int(size[1])), seed)
-    drawn = _DRAWN.get(key)
-    if drawn is None:
-        drawn = _DRAWN[key] = default_illustrator()(name, size, seed)
-    return drawn.copy()
-
-
 class InputLog:
     """An observer that remembers every input the app took, as (action, source, detail)."""
 
@@ -230,46 +195,40 @@ class Exhibit:
         self.site = site
         self.inputs = InputLog()
         self.clock = FakeClock()
-        args = argparse.Namespace(config=str(site.config_file), command="run")
         self.problems: list[str] = []
-        config = cli._config(args, self.problems)
-        story = cli.load_content(config, self.problems)
+        config = read_config(site.config_file, save=True, problems=self.problems)
         self.config = config
-        self.stats = StatsRecorder(
-            db_path(config.data_dir),
-            idle_timeout=config.idle_timeout,
-            enabled=config.stats,
-            reason="" if config.stats else "turned off in the config",
-            clock=self.clock,
-        )
-        self.bus = EventBus()
         self.factory = MockFactory(pin_class=MockPWMPin)
-        self.gpio = config.gpio
-        sensor_config = replace(config.sensor, **{**FAST_SENSOR, **(sensor or {})})
-        self.hardware = Hardware(self.gpio, sensor_config, pin_factory=self.factory)
-        self.server: ControlServer | None = None
-        self.app: App | None = None
         try:
-            self.hardware.start(InputMapping(self.bus))
-            screen = open_display(size, fullscreen=False)
-            self.app = App(
-                screen,
-                story,
+            self.exhibit = KioskExhibit(
                 config,
-                clock=self.clock,
-                bus=self.bus,
-                outputs=[ButtonLights(self.hardware)],
-                status_sources={"hardware": self.hardware.status, "stats": self.stats.status},
-                observers=[self.stats, self.inputs],
-                reloader=cli._reloader(args),
                 problems=self.problems,
+                surface=open_display(size, fullscreen=False),
+                clock=self.clock,
+                hardware_clock=time.monotonic,  # the hardware's threads run on real time
+                pin_factory=self.factory,
+                sensor={**FAST_SENSOR, **(sensor or {})},
+                control=True,
+                control_group=None,
+                control_options=control,
+                observers=[self.inputs],
+                reloader=reloader(site.config_file),
                 illustrate=remembered_illustrator,
             )
-            self.server = ControlServer(
-                config.control_socket, self.app.commands, group=None, **(control or {})
-            )
-            self.server.start()
-            self.app.step()
+        except BaseException:
+            self.factory.close()
+            pygame.display.quit()
+            raise
+        self.problems = self.exhibit.problems
+        self.bus = self.exhibit.bus
+        self.stats = self.exhibit.stats
+        self.hardware = self.exhibit.hardware
+        assert self.hardware is not None
+        self.gpio = self.hardware.gpio_config
+        self.server = self.exhibit.control
+        self.app: App | None = self.exhibit.app
+        try:
+            self.running.step()
         except BaseException:
             self.close()
             raise
@@ -284,12 +243,8 @@ class Exhibit:
 
     def close(self) -> None:
         """Stop everything, in the order ``kiosk run`` does."""
-        if self.server is not None:
-            self.server.close()
-            self.server = None
-        self.hardware.close()
+        self.exhibit.close()
         self.factory.close()
-        self.stats.close()
         pygame.display.quit()
         shutil.rmtree(self.site.socket.parent, ignore_errors=True)
 
@@ -362,7 +317,7 @@ class Exhibit:
 
     def pixels(self) -> bytes:
         """Everything on the screen now."""
-        return pygame.image.tobytes(self.running.screen, "RGB")
+        return pygame.image.tobytes(self.running.surface, "RGB")
 
     # -- staff -------------------------------------------------------------------------
 

@@ -1,10 +1,10 @@
 """The real exhibit, headless, on an injected clock: helpers for the reliability suite.
 
-:func:`build_exhibit` wires what ``kiosk run`` wires (kiosk/cli.py ``_run_app``):
-the real :class:`~kiosk.app.App` with the real story, a
+:func:`build_exhibit` builds the exhibit with :class:`kiosk.exhibit.Exhibit`, the
+assembly ``kiosk run`` uses: the real :class:`~kiosk.app.App` with the real story, a
 :class:`~kiosk.stats.StatsRecorder` observing it, the real
 :class:`~hardware.Hardware` with its buttons and LED rings on gpiozero's
-``MockFactory`` pins, and one :class:`SimClock` as both the monotonic and the
+``MockFactory`` pins, and one :class:`FakeClock` as both the monotonic and the
 wall clock.  :class:`LoopDriver` turns the exhibit's loop the way
 :meth:`App.run <kiosk.app.App.run>` does, but in simulated time: a frame every
 ``1/fps`` while something moves, otherwise a wait of
@@ -24,56 +24,18 @@ from pathlib import Path
 
 import pygame
 
-from hardware import Hardware, SensorConfig
-from kiosk.app import App, default_illustrator
+from hardware import Hardware
+from kiosk.app import App
 from kiosk.content import Story
 from kiosk.core.events import EventBus, InputEvent
-from kiosk.core.flow import Page, Screen
-from kiosk.inputs import ButtonLights, InputMapping
-from kiosk.render.fonts import FontBook, find_fonts
-from kiosk.renderer import Renderer
-from kiosk.scenes.context import IllustrationRenderer, SceneContext
+from kiosk.exhibit import Exhibit
+from kiosk.scenes.context import IllustrationRenderer
 from kiosk.settings import Config, load_config
 from kiosk.stats import StatsRecorder
+from tests.support.clock import FakeClock
+from tests.support.illustrations import DrawnOnce
 
 STORY_DIR = Path(__file__).resolve().parents[2] / "assets" / "story"
-
-
-class DrawnOnce:
-    """The exhibit's illustrations (kiosk/render/illustrations.py), each drawn once.
-
-    ``render_illustration`` is deterministic for a name, size and seed, so a
-    picture drawn again is the same picture: this hands out a fresh copy of the
-    first drawing.  The exhibit keeps only a few illustrations (three screens'
-    worth) and draws the others again as visitors turn pages, about 0.2 s each at
-    800×480; a simulated day would spend most of its time on that.  :meth:`prefill`
-    draws every picture the story's pages ask for before the day begins, so memory
-    measured during the day is the exhibit's own.
-    """
-
-    def __init__(self, draw: IllustrationRenderer | None = None) -> None:
-        self._draw = draw or default_illustrator()
-        self._drawn: dict[tuple[str, tuple[int, int], int], pygame.Surface] = {}
-
-    def __call__(self, name: str, size: tuple[int, int], seed: int) -> pygame.Surface:
-        """The illustration ``name`` at ``size`` (a new surface, as the real one is)."""
-        key = (name, (int(size[0]), int(size[1])), seed)
-        drawn = self._drawn.get(key)
-        if drawn is None:
-            drawn = self._drawn[key] = self._draw(name, size, seed)
-        return drawn.copy()
-
-    def prefill(self, story: Story, size: tuple[int, int], font_dir: Path) -> None:
-        """Draw every page of ``story`` once at ``size`` with the real scenes."""
-        fonts = FontBook(find_fonts([font_dir]))
-        ctx = SceneContext(size=size, story=story, fonts=fonts, illustrate=self)
-        renderer = Renderer(ctx)
-        for code in story.codes:
-            for _ in renderer.warm_up(code):
-                pass
-            for page in [Page(Screen.CHAPTER, i, code) for i in range(story.chapter_count)]:
-                renderer.prepare(page)
-            renderer.prepare(Page(Screen.CREDITS, 0, code))
 
 
 #: The shortest turn of the loop (seconds): a step takes time of its own.
@@ -87,46 +49,12 @@ class NotingBus(EventBus):
 
     def __init__(self) -> None:
         super().__init__()
-        self.nudged = False
+        self.woken = False
 
     def put(self, event: InputEvent) -> None:
         """Queue ``event`` and wake the loop (as :class:`EventBus` does); note it."""
-        self.nudged = True
+        self.woken = True
         super().put(event)
-
-
-class SimClock:
-    """The exhibit's monotonic clock and its wall clock, moved together by the test.
-
-    ``now`` is the monotonic time; the wall clock reads ``wall_at_start`` when
-    ``now`` is ``start``.  Safe to read from other threads (the button ticker).
-    """
-
-    def __init__(self, start: float, wall_at_start: float) -> None:
-        self.now = start
-        self._offset = wall_at_start - start
-
-    def monotonic(self) -> float:
-        """The exhibit's ``clock``."""
-        return self.now
-
-    def wall(self) -> float:
-        """The exhibit's ``wall_clock`` (Unix time)."""
-        return self.now + self._offset
-
-    def wall_at(self, now: float) -> float:
-        """The wall-clock time when the monotonic clock reads ``now``."""
-        return now + self._offset
-
-    def at_wall(self, wall: float) -> float:
-        """The monotonic time when the wall clock reads ``wall``."""
-        return wall - self._offset
-
-    def set(self, now: float) -> None:
-        """Move both clocks on to ``now`` (never back)."""
-        if now < self.now:
-            raise ValueError(f"the clock cannot go back from {self.now} to {now}")
-        self.now = now
 
 
 @dataclass
@@ -135,7 +63,7 @@ class HeadlessExhibit:
 
     app: App
     config: Config
-    clock: SimClock
+    clock: FakeClock
     bus: NotingBus
     hardware: Hardware
     pins: object  # the gpiozero MockFactory
@@ -185,7 +113,7 @@ socket = "{folder / "control.sock"}"
 def build_exhibit(
     config_path: Path,
     story: Story,
-    clock: SimClock,
+    clock: FakeClock,
     illustrate: IllustrationRenderer | None = None,
 ) -> Iterator[HeadlessExhibit]:
     """The kiosk of ``config_path`` on a dummy display, hardware on mock pins.
@@ -204,32 +132,24 @@ def build_exhibit(
     if isinstance(illustrate, DrawnOnce):
         illustrate.prefill(story, screen.get_size(), config.font_dir)
     factory = MockFactory(pin_class=MockPWMPin)
-    stats = StatsRecorder.from_config(config)
-    bus = NotingBus()
-    hardware = Hardware(
-        config.gpio,
-        SensorConfig(enabled=config.sensor.enabled),
-        clock=clock.monotonic,
-        pin_factory=factory,
-    )
-    hardware.start(InputMapping(bus))
     try:
-        app = App(
-            screen,
-            story,
+        with Exhibit(
             config,
+            story,
+            surface=screen,
             clock=clock.monotonic,
             wall_clock=clock.wall,
-            bus=bus,
-            outputs=[ButtonLights(hardware)],
-            status_sources={"hardware": hardware.status, "stats": stats.status},
-            observers=[stats],
+            pin_factory=factory,
+            bus=NotingBus(),
             illustrate=illustrate,
-        )
-        yield HeadlessExhibit(app, config, clock, bus, hardware, factory, stats)
+        ) as exhibit:
+            assert exhibit.hardware is not None and exhibit.stats is not None
+            bus = exhibit.bus
+            assert isinstance(bus, NotingBus)
+            yield HeadlessExhibit(
+                exhibit.running, config, clock, bus, exhibit.hardware, factory, exhibit.stats
+            )
     finally:
-        stats.close()
-        hardware.close()
         factory.close()
         pygame.display.quit()
 
@@ -320,8 +240,8 @@ class LoopDriver:
     def _woken(self) -> None:
         """An event on the bus ends a wait at once (a frame's pause runs its course)."""
         bus = self.exhibit.bus
-        if bus.nudged and not self.drawing_frames:
-            bus.nudged = False
+        if bus.woken and not self.drawing_frames:
+            bus.woken = False
             self.next_step = min(self.next_step, self.exhibit.clock.now)
 
     def _step(self) -> None:

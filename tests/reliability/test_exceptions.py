@@ -34,9 +34,9 @@ import pygame
 import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-import kiosk.app
+import kiosk.app.loop
 import kiosk.renderer
-from hardware import GpioConfig, Hardware, LedMode, SensorConfig
+from hardware import Hardware, LedMode
 from hardware.leds import LedPanel
 from kiosk.app import App
 from kiosk.content import Story
@@ -46,7 +46,8 @@ from kiosk.core.flow import Flow, Page, Screen
 from kiosk.docking import timeline as docking_timeline
 from kiosk.docking.scene import DockingScene
 from kiosk.docking.text import DockingText
-from kiosk.inputs import ButtonLights, InputMapping, led_modes
+from kiosk.exhibit import Exhibit
+from kiosk.inputs import led_modes
 from kiosk.keyboard import action_for
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.render.palette import INK, SPACE_TOP
@@ -57,9 +58,11 @@ from kiosk.scenes.compositor import Compositor
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.credits import CreditsScene
 from kiosk.settings import Config
-from kiosk.stats import StatsRecorder, db_path
+from kiosk.sound import DockingCues
+from kiosk.stats import StatsRecorder
 from kiosk.wiring import DemoHand
 from tests.conftest import FakeClock
+from tests.support.illustrations import DrawnOnce
 
 pytestmark = pytest.mark.reliability
 
@@ -182,18 +185,13 @@ class RunningExhibit:
         state = self.app.flow.state
         t = self.clock() - state.entered_at
         expected = self.picture_of(page, t)
-        return pygame.image.tobytes(self.app.screen, "RGB") == pygame.image.tobytes(expected, "RGB")
+        shown = pygame.image.tobytes(self.app.surface, "RGB")
+        return shown == pygame.image.tobytes(expected, "RGB")
 
     def lights(self) -> dict[str, LedMode]:
         """What the four LED rings do now."""
         assert self.hardware.leds is not None
         return dict(self.hardware.leds.modes)
-
-    def close(self) -> None:
-        """Stop everything, as ``kiosk run`` does at exit."""
-        self.control.close()
-        self.stats.close()
-        self.hardware.close()
 
 
 @pytest.fixture(scope="module")
@@ -201,16 +199,7 @@ def illustrate() -> IllustrationRenderer:
     """The exhibit's own code-drawn illustrations, each drawn once for all these tests
     (every recovery draws the pictures again, which would make the tests slow, not
     more thorough); each use gets a copy, as a fresh drawing would be."""
-    drawn: dict[tuple[str, tuple[int, int], int], pygame.Surface] = {}
-    real = kiosk.app.default_illustrator()
-
-    def draw(name: str, size: tuple[int, int], seed: int) -> pygame.Surface:
-        key = (name, size, seed)
-        if key not in drawn:
-            drawn[key] = real(name, size, seed)
-        return drawn[key].copy()
-
-    return draw
+    return DrawnOnce()
 
 
 @pytest.fixture
@@ -228,33 +217,32 @@ def exhibit(
     )
     bus = EventBus()
     factory = MockFactory(pin_class=MockPWMPin)
-    hardware = Hardware(GpioConfig(), SensorConfig(enabled=False), pin_factory=factory)
-    hardware.start(InputMapping(bus))
-    stats = StatsRecorder(db_path(config.data_dir), idle_timeout=config.idle_timeout)
     hand = DemoHand(
         lambda: bus.put(InputEvent(Action.HANDSHAKE, "serial")),
         lambda: bus.put(InputEvent(Action.HANDSHAKE_END, "serial")),
         clock=clock,
     )
-    app = App(
-        screen,
-        story,
+    built = Exhibit(
         config,
+        story,
+        surface=screen,
         clock=clock,
+        hardware_clock=time.monotonic,
+        pin_factory=factory,
+        sensor={"enabled": False},
+        control=True,
+        control_group=None,
         bus=bus,
-        outputs=[ButtonLights(hardware)],
         key_handlers={"h": hand},
         illustrate=illustrate,
-        status_sources={"hardware": hardware.status, "stats": stats.status},
-        observers=[stats],
     )
-    control = ControlServer(config.control_socket, app.commands, group=None)
-    control.start()
+    assert built.hardware is not None and built.stats is not None and built.control is not None
+    app, hardware, stats, control = built.running, built.hardware, built.stats, built.control
     fonts = FontBook(find_fonts([config.font_dir]))
     reference = SceneContext(SIZE, story, fonts, illustrate)
     running = RunningExhibit(app, clock, hardware, stats, control, reference)
     yield running
-    running.close()
+    built.close()
     factory.close()
     hand.close()
     pygame.display.quit()
@@ -370,10 +358,10 @@ RECOVERING = [
         lambda x: (DockingScene, "_eclipse"),
         docking_from(3, then=5.3),  # 55 s + 5.3 s: the eclipse begins at 60.5 s
     ),
-    Injection("docking-sound-cues", lambda x: (DockingScene, "_cue"), docking_from(0, then=0.5)),
+    Injection("docking-sound-cues", lambda x: (DockingCues, "follow"), docking_from(0, then=0.5)),
     Injection(
         "staff-overlay-draw",
-        lambda x: (kiosk.app, "draw_staff_overlay"),
+        lambda x: (kiosk.app.loop, "draw_staff_overlay"),
         on_attract,
         (pygame.K_F12,),
     ),
@@ -417,12 +405,12 @@ RUNNING_ON = [
     Injection(
         "staff-command-goto", lambda x: (Flow, "go_to_chapter"), on_chapter(1), staff=("goto", "5")
     ),
-    Injection("staff-command-next", lambda x: (App, "_command"), on_attract, staff=("next", None)),
+    Injection("staff-command-next", lambda x: (App, "press"), on_attract, staff=("next", None)),
     Injection(  # Back on the attract loop changes nothing: the reply is worded afterwards
-        "staff-command-reply", lambda x: (App, "_summary"), on_attract, staff=("back", None)
+        "staff-command-reply", lambda x: (App, "place"), on_attract, staff=("back", None)
     ),
     Injection(  # at every change of screen (and with READY=1): must never stop the exhibit
-        "systemd-status-line", lambda x: (kiosk.app, "where"), on_chapter(1), (pygame.K_RIGHT,)
+        "systemd-status-line", lambda x: (kiosk.app.loop, "where"), on_chapter(1), (pygame.K_RIGHT,)
     ),
     Injection(
         "docking-layers-drawn-ahead",
@@ -588,7 +576,7 @@ def test_a_fault_beside_the_visitors_path_is_logged_once_and_the_visitor_stays(
 def looks_drawn(exhibit: RunningExhibit) -> bool:
     """Whether the screen holds a picture rather than a blank (a grid of samples has
     several colours)."""
-    screen = exhibit.app.screen
+    screen = exhibit.app.surface
     w, h = screen.get_size()
     samples = {screen.get_at((x * w // 16, y * h // 9))[:3] for x in range(16) for y in range(9)}
     return len(samples) >= 4
@@ -597,7 +585,7 @@ def looks_drawn(exhibit: RunningExhibit) -> bool:
 def shows_the_plain_title_screen(exhibit: RunningExhibit) -> bool:
     """The last-resort screen: the calm background everywhere but a line of title text
     across the middle, in the text colour."""
-    screen = exhibit.app.screen
+    screen = exhibit.app.surface
     w, h = screen.get_size()
     background = tuple(SPACE_TOP)
     border = [screen.get_at((x, y))[:3] for x in range(0, w, 8) for y in (0, h // 5, h - 1)]
@@ -620,7 +608,7 @@ def test_an_attract_loop_that_always_fails_rests_on_the_plain_title_screen(
     fault.arm(10**9)
     started = exhibit.clock()
     minutes = 10 if long_run else 2
-    tries = kiosk.app.SAFE_SCREEN_RETRY
+    tries = kiosk.app.loop.SAFE_SCREEN_RETRY
     frames = 0
     while exhibit.clock() - started < minutes * 60:
         exhibit.frame()
@@ -640,7 +628,7 @@ def test_an_attract_loop_that_always_fails_rests_on_the_plain_title_screen(
     fault.arm(0)  # the fault passes: the attract loop is back at the next try
     healed = exhibit.clock()
     while not (exhibit.page.screen is Screen.ATTRACT and exhibit.shows(exhibit.page)):
-        assert exhibit.clock() - healed <= kiosk.app.SAFE_SCREEN_RETRY + RECOVERY_SECONDS
+        assert exhibit.clock() - healed <= kiosk.app.loop.SAFE_SCREEN_RETRY + RECOVERY_SECONDS
         exhibit.frame()
 
 

@@ -60,10 +60,8 @@ from kiosk.docking import timeline as docking_timeline
 from kiosk.stats import db_path
 from kiosk.stats_report import Report, daily_report
 from tests.reliability.headless import (
-    DrawnOnce,
     HeadlessExhibit,
     LoopDriver,
-    SimClock,
     build_exhibit,
     logged_problems,
     write_config,
@@ -77,6 +75,8 @@ from tests.reliability.museum_visitors import (
     Rules,
     Tap,
 )
+from tests.support.clock import FakeClock
+from tests.support.illustrations import DrawnOnce
 
 pytestmark = pytest.mark.reliability
 
@@ -134,7 +134,7 @@ class DayResult:
 
     plan: Plan
     script: MuseumDays
-    clock: SimClock
+    clock: FakeClock
     errors_total: int
     errors_recent: list[str]
     problems: list[str]  # WARNING or worse from the kiosk and hardware loggers
@@ -215,7 +215,7 @@ def happenings(
                     yield edge, pin.drive_low if index % 2 == 0 else pin.drive_high
 
 
-def opening_hours(clock: SimClock, plan: Plan) -> list[tuple[float, float]]:
+def opening_hours(clock: FakeClock, plan: Plan) -> list[tuple[float, float]]:
     """Each day's open period on the exhibit's clock, and the next morning's."""
     zone = ZoneInfo(ZONE)
     periods = []
@@ -288,7 +288,7 @@ def museum_day(request, long_run, story, pygame_ready, tmp_path_factory) -> DayR
     folder = tmp_path_factory.mktemp("museum-day")
     zone = ZoneInfo(ZONE)
     wall_start = dt.datetime.combine(FIRST_DAY, dt.time(9, 50), zone).timestamp()
-    clock = SimClock(START, wall_start)
+    clock = FakeClock(START, wall_start)
     config_path = write_config(folder, plan.config(), fps=plan.fps)
     began = time.perf_counter()
     with (

@@ -37,9 +37,9 @@ from pathlib import Path
 import pytest
 
 from hardware.sim import SimulatedSensor
-from kiosk.cli import known_illustrations
 from kiosk.content import load_story
 from kiosk.control import send_command
+from kiosk.exhibit import known_illustrations
 from kiosk.settings import Config, last_good_path, load_startup_config, parse_config
 from kiosk.stats import DB_NAME, SCHEMA_VERSION
 from tests.conftest import REPO, STORY_DIR
