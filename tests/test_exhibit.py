@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pygame
+import pytest
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 import kiosk.exhibit
@@ -53,8 +54,17 @@ def write_config(folder: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def pygame_again(pygame_ready):
+    """``kiosk run`` ends with ``pygame.quit()``; the tests after it still need pygame and
+    its fonts (``pygame_ready`` initialises them once per session)."""
+    yield
+    pygame.init()
+    pygame.font.init()
+
+
 def test_kiosk_run_builds_the_exhibit_with_the_same_assembly(
-    tmp_path, mocker, monkeypatch, pygame_ready
+    tmp_path, mocker, monkeypatch, pygame_again
 ):
     """``kiosk run`` goes through :class:`Exhibit` (as every harness does), starts its
     control socket and closes every part when the loop ends."""
