@@ -1,4 +1,5 @@
-"""Shared fixtures: headless SDL, the real story, an injected clock."""
+"""Shared fixtures: headless SDL, the real story, an injected clock, and what is
+expensive to draw, drawn once for the whole session (illustrations, screen audits)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,20 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pygame
 import pytest
 
+import kiosk.app
+import kiosk.storyboard
 from kiosk.content import Story, load_story
+from kiosk.render.fonts import FontBook
+from kiosk.render.illustrations import render_illustration
+from kiosk.scenes.context import IllustrationRenderer
+from kiosk.storyboard import ScreenAudit
 
 REPO = Path(__file__).resolve().parent.parent
 STORY_DIR = REPO / "assets" / "story"
@@ -51,6 +60,121 @@ def illustration_names() -> set[str]:
 def story(illustration_names: set[str]) -> Story:
     """The real story shipped in assets/story."""
     return load_story(STORY_DIR, illustration_names)
+
+
+# -- drawn once per session ------------------------------------------------------
+
+
+class SharedIllustrations:
+    """``render_illustration``, each picture drawn once for the whole test session.
+
+    The illustrations are deterministic for a name, size and seed (tests/
+    test_illustrations.py checks that on the real function), so a picture drawn
+    again is the same picture; every use gets a fresh copy, as a fresh drawing
+    would be.  Drawing them is most of the suite's time otherwise: every App, every
+    audit and every storyboard draws the same fifteen pictures again.
+    """
+
+    def __init__(self, draw: IllustrationRenderer = render_illustration) -> None:
+        self._draw = draw
+        self._drawn: dict[tuple[str, tuple[int, int], int], pygame.Surface] = {}
+
+    def __call__(self, name: str, size: tuple[int, int], seed: int = 0) -> pygame.Surface:
+        """The illustration ``name`` at ``size`` (a new surface, as the real one is)."""
+        key = (name, (int(size[0]), int(size[1])), seed)
+        drawn = self._drawn.get(key)
+        if drawn is None:
+            drawn = self._drawn[key] = self._draw(name, size, seed)
+        return drawn.copy()
+
+
+SHARED_ILLUSTRATIONS = SharedIllustrations()
+
+
+def _story_fingerprint(story: Story) -> str:
+    """Everything in ``story`` that can change what a screen shows (not the file paths)."""
+    return repr([(code, replace(story.language(code), path=None)) for code in story.codes])
+
+
+class SharedAudits:
+    """``kiosk.storyboard.audit_screens``: one audit per story, size and languages.
+
+    Auditing every screen in every language at every size is the suite's single
+    most expensive step, and several tests (test_screens, test_languages, and
+    ``kiosk content check`` in test_cli) audit the same story; the audit of the
+    same content drawn by the same illustrations with the same fonts is the same,
+    so it is done once per session.  Other illustrators (a test's own) are not
+    shared.
+    """
+
+    def __init__(self, audit=kiosk.storyboard.audit_screens) -> None:
+        self._audit = audit
+        self._done: dict[tuple, tuple[ScreenAudit, ...]] = {}
+
+    def __call__(
+        self,
+        story: Story,
+        sizes: Iterable[tuple[int, int]],
+        languages: Iterable[str],
+        fonts: FontBook,
+        illustrate: IllustrationRenderer,
+    ) -> Iterator[ScreenAudit]:
+        """As :func:`kiosk.storyboard.audit_screens`."""
+        languages = tuple(languages)
+        if illustrate not in (SHARED_ILLUSTRATIONS, render_illustration):
+            yield from self._audit(story, sizes, languages, fonts, illustrate)
+            return
+        fingerprint = _story_fingerprint(story)
+        for size in sizes:
+            key = (fingerprint, tuple(size), languages, fonts.files)
+            if key not in self._done:
+                self._done[key] = tuple(
+                    self._audit(story, [size], languages, fonts, SHARED_ILLUSTRATIONS)
+                )
+            yield from self._done[key]
+
+
+SHARED_AUDITS = SharedAudits()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _draw_once_per_session() -> Iterator[None]:
+    """Every exhibit and audit the tests build shares :data:`SHARED_ILLUSTRATIONS`
+    and :data:`SHARED_AUDITS` (the exhibit's default illustrator and the audit
+    ``kiosk content check`` runs)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(kiosk.app, "default_illustrator", lambda: SHARED_ILLUSTRATIONS)
+        patch.setattr(kiosk.storyboard, "audit_screens", SHARED_AUDITS)
+        yield
+
+
+@pytest.fixture(scope="session")
+def illustrate() -> IllustrationRenderer:
+    """The exhibit's illustrations, each drawn once per session (a copy each time)."""
+    return SHARED_ILLUSTRATIONS
+
+
+@pytest.fixture(scope="session")
+def screen_audits(story: Story, pygame_ready) -> ScreenAuditsOfStory:
+    """Every screen of the real story, audited once per size for all languages."""
+    from kiosk.render.fonts import find_fonts
+
+    return ScreenAuditsOfStory(story, FontBook(find_fonts([])))
+
+
+class ScreenAuditsOfStory:
+    """The audits of one story's screens, by language and size (each size done once)."""
+
+    def __init__(self, story: Story, fonts: FontBook) -> None:
+        self.story = story
+        self.fonts = fonts
+
+    def shots(self, language: str, size: tuple[int, int]) -> dict[str, ScreenAudit]:
+        """``{shot name: its audit}`` for ``language`` at ``size``, in visiting order."""
+        found = SHARED_AUDITS(
+            self.story, [size], self.story.codes, self.fonts, SHARED_ILLUSTRATIONS
+        )
+        return {audit.shot: audit for audit in found if audit.language == language}
 
 
 @pytest.fixture(scope="session")
