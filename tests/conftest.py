@@ -108,7 +108,8 @@ class SharedAudits:
     """
 
     def __init__(self, audit=kiosk.storyboard.audit_screens) -> None:
-        self._audit = audit
+        #: The real audit.
+        self.audit = audit
         self._done: dict[tuple, tuple[ScreenAudit, ...]] = {}
 
     def __call__(
@@ -122,14 +123,14 @@ class SharedAudits:
         """As :func:`kiosk.storyboard.audit_screens`."""
         languages = tuple(languages)
         if illustrate not in (SHARED_ILLUSTRATIONS, render_illustration):
-            yield from self._audit(story, sizes, languages, fonts, illustrate)
+            yield from self.audit(story, sizes, languages, fonts, illustrate)
             return
         fingerprint = _story_fingerprint(story)
         for size in sizes:
             key = (fingerprint, tuple(size), languages, fonts.files)
             if key not in self._done:
                 self._done[key] = tuple(
-                    self._audit(story, [size], languages, fonts, SHARED_ILLUSTRATIONS)
+                    self.audit(story, [size], languages, fonts, SHARED_ILLUSTRATIONS)
                 )
             yield from self._done[key]
 
@@ -175,6 +176,12 @@ class ScreenAuditsOfStory:
             self.story, [size], self.story.codes, self.fonts, SHARED_ILLUSTRATIONS
         )
         return {audit.shot: audit for audit in found if audit.language == language}
+
+    def fresh_shots(self, language: str, size: tuple[int, int]) -> dict[str, ScreenAudit]:
+        """The same, audited now by the real audit and the real illustrations, shared with
+        nothing (to check that sharing changes nothing)."""
+        found = SHARED_AUDITS.audit(self.story, [size], [language], self.fonts, render_illustration)
+        return {audit.shot: audit for audit in found}
 
 
 @pytest.fixture(scope="session")

@@ -64,6 +64,17 @@ def test_chapter_text_is_readable_from_two_metres(story, screen_audits):
         assert body and body[0].size >= 30, f"{chapter.id} body set at {body[0].size}px"
 
 
+def test_the_shared_audit_is_the_audit_drawn_afresh(screen_audits):
+    """The session draws each audit once for every test; drawn afresh, alone, with the real
+    illustrations, the English screens at 800×480 give the very same records."""
+    shared = screen_audits.shots("en", (800, 480))
+    fresh = screen_audits.fresh_shots("en", (800, 480))
+    assert list(fresh) == list(shared)
+    for name, audit in fresh.items():
+        assert audit.records == shared[name].records, name
+        assert audit.drawn == shared[name].drawn == (800, 480), name
+
+
 def test_audit_catches_text_that_cannot_fit(story, fonts):
     """The fit check itself can fail: a box too small for the text is reported."""
     audit: list[TextRecord] = []
