@@ -8,6 +8,12 @@ import os
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 
+import contextlib
+import signal
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -206,12 +212,120 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    _bench_quick_run_last(items)
     if config.getoption("--long"):
         return
     skip = pytest.mark.skip(reason="long (nightly) reliability run: use pytest --long")
     for item in items:
         if "long" in item.keywords:
             item.add_marker(skip)
+
+
+# -- the benchmark's quick run, alongside the other tests -------------------------------
+
+
+class BackgroundBench:
+    """``python -m bench --quick`` (tests/test_bench.py) in a child process of its own.
+
+    It runs mostly in child processes and real time (``kiosk run`` start-ups, visitor
+    sessions with reading pauses), so it is started while the other tests run on the
+    other core, and the tests that read its results run last.  It starts with the
+    first test outside tests/hardware and tests/reliability (those keep the machine to
+    themselves: their faults are timed in real time), or when its results are needed.
+    """
+
+    #: A deadline for the quick run, never a measurement (it takes well under a minute).
+    DEADLINE = 600
+
+    def __init__(self) -> None:
+        self.wanted = False
+        self._proc: subprocess.Popen[str] | None = None
+        self._folder: tempfile.TemporaryDirectory[str] | None = None
+        self._started = 0.0
+
+    @property
+    def out(self) -> Path:
+        """The JSON the run writes."""
+        assert self._folder is not None
+        return Path(self._folder.name) / "results.json"
+
+    def start(self) -> None:
+        """Start the run (once)."""
+        if self._proc is not None:
+            return
+        self._folder = tempfile.TemporaryDirectory(prefix="bench-quick-")
+        env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
+        env.pop("NOTIFY_SOCKET", None)
+        folder = Path(self._folder.name)
+        self._started = time.monotonic()
+        with (
+            open(folder / "stdout", "w", encoding="utf-8") as stdout,
+            open(folder / "stderr", "w", encoding="utf-8") as stderr,
+        ):
+            self._proc = subprocess.Popen(
+                [sys.executable, "-m", "bench", "--quick", "--out", str(self.out)],
+                cwd=REPO,
+                env=env,
+                stdout=stdout,
+                stderr=stderr,
+                text=True,
+                start_new_session=True,
+            )
+
+    def result(self) -> tuple[subprocess.CompletedProcess[str], Path]:
+        """Wait for the run (started now if it was not); what it printed, and its JSON."""
+        self.start()
+        assert self._proc is not None
+        left = self.DEADLINE - (time.monotonic() - self._started)
+        try:
+            code = self._proc.wait(timeout=max(left, 1))
+        except subprocess.TimeoutExpired:
+            self.stop()
+            raise
+        folder = Path(self._folder.name)  # type: ignore[union-attr]
+        done = subprocess.CompletedProcess(
+            self._proc.args,
+            code,
+            (folder / "stdout").read_text(encoding="utf-8"),
+            (folder / "stderr").read_text(encoding="utf-8"),
+        )
+        return done, self.out
+
+    def stop(self) -> None:
+        """Stop a run still going (the session ended early) and remove its files."""
+        if self._proc is not None and self._proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self._proc.pid, signal.SIGKILL)
+            self._proc.wait()
+        if self._folder is not None:
+            self._folder.cleanup()
+
+
+BENCH = BackgroundBench()
+QUIET_DIRS = (REPO / "tests" / "hardware", REPO / "tests" / "reliability")
+
+
+def _bench_quick_run_last(items: list[pytest.Item]) -> None:
+    """Move the tests of the quick run to the end, so the run can go on alongside."""
+    quick = [item for item in items if "bench_quick_run" in getattr(item, "fixturenames", ())]
+    if quick:
+        BENCH.wanted = True
+        items[:] = [item for item in items if item not in quick] + quick
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if BENCH.wanted and not any(item.path.is_relative_to(d) for d in QUIET_DIRS):
+        BENCH.start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    BENCH.stop()
+
+
+@pytest.fixture(scope="session")
+def bench_quick_run() -> tuple[subprocess.CompletedProcess[str], Path]:
+    """The quick run's result (waiting for it): what it printed, and its JSON file."""
+    return BENCH.result()
 
 
 @pytest.fixture(scope="session")
