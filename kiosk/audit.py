@@ -9,14 +9,8 @@ from pathlib import Path
 from kiosk.content import ContentError, Story, load_story
 from kiosk.exhibit import known_illustrations, load_content
 from kiosk.layout import SUPPORTED_SIZES
+from kiosk.scenes import context
 from kiosk.settings import Config
-
-
-def default_illustrator():  # -> IllustrationRenderer
-    """The code-drawn illustrations."""
-    from kiosk.render.illustrations import render_illustration
-
-    return render_illustration
 
 
 def write_storyboard(
@@ -50,7 +44,7 @@ def write_storyboard(
         sizes,
         languages,
         fonts,
-        default_illustrator(),
+        context.default_illustrator(),
         audit,
     )
     sheets = [p for p in written if p.name == "contact-sheet.png"]
@@ -87,7 +81,9 @@ def screen_problems(story: Story, fonts: object) -> dict[str, list]:
     found: dict[str, dict[tuple[str, bool], list]] = {code: {} for code in story.codes}
     items = {code: visible_text(story.language(code)) for code in story.codes}
     chapter_ids = {c.id for c in story.language(story.codes[0]).chapters}
-    for shot in audit_screens(story, SUPPORTED_SIZES, story.codes, fonts, default_illustrator()):
+    for shot in audit_screens(
+        story, SUPPORTED_SIZES, story.codes, fonts, context.default_illustrator()
+    ):
         where = f"{shot.size[0]}×{shot.size[1]} ({shot.shot})"
         screen = shot.shot.split("-", 1)[1]
         prefix = (

@@ -226,9 +226,8 @@ def _normalise_body(text: str) -> str:
     return "\n\n".join(" ".join(re.split(r"[ \t\r\n]+", p.strip(" \t\r\n"))) for p in paragraphs)
 
 
-def load_language(path: Path, illustrations: Iterable[str]) -> Language:
-    """Load and validate one language file; raise :class:`ContentError` on any problem."""
-    path = Path(path)
+def _read_language_file(path: Path) -> tuple[str, dict]:
+    """The text of a language file and its TOML data; :class:`ContentError` if unreadable."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -240,19 +239,44 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
     except OSError as exc:
         raise ContentError([ContentProblem(path, None, "file", exc.strerror or str(exc))]) from None
     try:
-        data = tomllib.loads(text)
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = error_line(exc)
         hint = "check quotes and brackets; text goes in double quotes, long text in triple quotes"
         raise ContentError([ContentProblem(path, line, "syntax", f"{message} ({hint})")]) from None
 
+
+def load_language(path: Path, illustrations: Iterable[str]) -> Language:
+    """Load and validate one language file; raise :class:`ContentError` on any problem."""
+    path = Path(path)
+    text, data = _read_language_file(path)
     check = _Checker(path, text)
-    known = set(illustrations)
     for key in data:
         if key not in TOP_KEYS:
             check.add(key, f"unknown table or key{suggest(key, TOP_KEYS)}", "", key)
+    meta = _check_meta(check, data, path)
+    ui = _check_ui(check, data)
+    docking = check.strings(
+        check.table(data, "docking", "docking"), DOCKING_KEYS, "docking", "docking"
+    )
+    chapters = _check_chapters(check, data, set(illustrations))
+    credits = _check_credits(check, data)
+    if check.problems:
+        raise ContentError(check.problems)
+    return Language(
+        code=meta.get("language", path.stem),
+        name=meta["name"],
+        ui=dict(ui),
+        docking=dict(docking),
+        chapters=tuple(chapters),
+        credits=credits,  # type: ignore[arg-type]
+        path=path,
+    )
 
+
+def _check_meta(check: _Checker, data: dict, path: Path) -> dict[str, str]:
+    """The ``[meta]`` table; its language must be the file's name."""
     meta = check.strings(check.table(data, "meta", "meta"), META_KEYS, "meta", "meta")
     code = meta.get("language", path.stem)
     if code != path.stem:
@@ -262,7 +286,11 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
             "meta",
             "language",
         )
+    return meta
 
+
+def _check_ui(check: _Checker, data: dict) -> dict[str, str]:
+    """The ``[ui]`` table; each key with exactly its placeholders."""
     ui = check.strings(check.table(data, "ui", "ui"), UI_KEYS, "ui", "ui")
     for key, wanted in UI_KEYS.items():
         if key not in ui:
@@ -273,12 +301,11 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
         elif used != wanted:
             want = ", ".join("{" + w + "}" for w in sorted(wanted)) or "no {placeholders}"
             check.add(f"ui.{key}", f"must use {want}; found {sorted(used) or 'none'}", "ui", key)
+    return ui
 
-    docking = check.strings(
-        check.table(data, "docking", "docking"), DOCKING_KEYS, "docking", "docking"
-    )
 
-    chapters: list[Chapter] = []
+def _check_chapters(check: _Checker, data: dict, known: set[str]) -> list[Chapter]:
+    """The ``[[chapter]]`` tables: how many, each one, and at most one with dock."""
     raw_chapters = data.get("chapter")
     if not isinstance(raw_chapters, list):
         check.add("chapter", "no [[chapter]] tables found", "")
@@ -291,68 +318,86 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
             "",
             0,
         )
+    chapters: list[Chapter] = []
     seen_ids: dict[str, int] = {}
     for i, raw in enumerate(raw_chapters):
-        label = f"chapter[{i + 1}]"
-        if not isinstance(raw, dict):
-            check.add(label, "is not a table", "chapter", "", i)
-            continue
-        if isinstance(raw.get("id"), str):
-            label = f'chapter "{raw["id"]}"'
-        fields = check.strings(raw, CHAPTER_KEYS, "chapter", label, i, CHAPTER_OPTIONAL)
-        dock = raw.get("dock", False)
-        if not isinstance(dock, bool):
-            check.add(f"{label}.dock", "must be true or false (no quotes)", "chapter", "dock", i)
-            dock = False
-        cid = fields.get("id", "")
-        if cid and not _ID_RE.match(cid):
-            check.add(
-                f"{label}.id", "use lowercase letters, digits and hyphens", "chapter", "id", i
-            )
-        if cid in seen_ids:
-            check.add(
-                f"{label}.id",
-                f"duplicates the id of chapter {seen_ids[cid] + 1}",
-                "chapter",
-                "id",
-                i,
-            )
-        seen_ids.setdefault(cid, i)
-        name = fields.get("illustration")
-        if name and name not in known:
-            check.add(
-                f"{label}.illustration",
-                f'unknown illustration "{name}"{suggest(name, known)}; '
-                f"known: {', '.join(sorted(known))}",
-                "chapter",
-                "illustration",
-                i,
-            )
-        body = _normalise_body(fields.get("body", ""))
-        words = len(body.split())
-        if words > MAX_BODY_WORDS:
-            check.add(
-                f"{label}.body",
-                f"has {words} words; at most {MAX_BODY_WORDS} can be read standing",
-                "chapter",
-                "body",
-                i,
-            )
-        if len(fields) == len(CHAPTER_KEYS):
-            chapters.append(
-                Chapter(
-                    id=cid,
-                    date=fields["date"],
-                    title=fields["title"],
-                    illustration=fields["illustration"],
-                    body=body,
-                    dock=dock,
-                )
-            )
+        chapter = _check_chapter(check, raw, i, known, seen_ids)
+        if chapter is not None:
+            chapters.append(chapter)
     docks = [c.id for c in chapters if c.dock]
     if chapters and len(docks) > 1:
         check.add("chapter.dock", f"only one chapter may have dock = true; found {docks}", "")
+    return chapters
 
+
+def _check_chapter(
+    check: _Checker, raw: object, i: int, known: set[str], seen_ids: dict[str, int]
+) -> Chapter | None:
+    """Chapter ``i`` (from 0), or None when it has problems (they are added to ``check``)."""
+    label = f"chapter[{i + 1}]"
+    if not isinstance(raw, dict):
+        check.add(label, "is not a table", "chapter", "", i)
+        return None
+    if isinstance(raw.get("id"), str):
+        label = f'chapter "{raw["id"]}"'
+    fields = check.strings(raw, CHAPTER_KEYS, "chapter", label, i, CHAPTER_OPTIONAL)
+    dock = raw.get("dock", False)
+    if not isinstance(dock, bool):
+        check.add(f"{label}.dock", "must be true or false (no quotes)", "chapter", "dock", i)
+        dock = False
+    cid = fields.get("id", "")
+    _check_chapter_id(check, label, cid, i, seen_ids)
+    name = fields.get("illustration")
+    if name and name not in known:
+        check.add(
+            f"{label}.illustration",
+            f'unknown illustration "{name}"{suggest(name, known)}; '
+            f"known: {', '.join(sorted(known))}",
+            "chapter",
+            "illustration",
+            i,
+        )
+    body = _normalise_body(fields.get("body", ""))
+    words = len(body.split())
+    if words > MAX_BODY_WORDS:
+        check.add(
+            f"{label}.body",
+            f"has {words} words; at most {MAX_BODY_WORDS} can be read standing",
+            "chapter",
+            "body",
+            i,
+        )
+    if len(fields) != len(CHAPTER_KEYS):
+        return None
+    return Chapter(
+        id=cid,
+        date=fields["date"],
+        title=fields["title"],
+        illustration=fields["illustration"],
+        body=body,
+        dock=dock,
+    )
+
+
+def _check_chapter_id(
+    check: _Checker, label: str, cid: str, i: int, seen_ids: dict[str, int]
+) -> None:
+    """A chapter id: lowercase words joined by hyphens, not used by an earlier chapter."""
+    if cid and not _ID_RE.match(cid):
+        check.add(f"{label}.id", "use lowercase letters, digits and hyphens", "chapter", "id", i)
+    if cid in seen_ids:
+        check.add(
+            f"{label}.id",
+            f"duplicates the id of chapter {seen_ids[cid] + 1}",
+            "chapter",
+            "id",
+            i,
+        )
+    seen_ids.setdefault(cid, i)
+
+
+def _check_credits(check: _Checker, data: dict) -> Credits | None:
+    """The ``[credits]`` table, or None when it has problems."""
     credits_table = check.table(data, "credits", "credits")
     credit_fields = check.strings(
         {k: v for k, v in credits_table.items() if k != "sources"},
@@ -371,23 +416,14 @@ def load_language(path: Path, illustrations: Iterable[str]) -> Language:
             "credits",
             "sources",
         )
-        sources = []
-
-    if check.problems:
-        raise ContentError(check.problems)
-    return Language(
-        code=code,
-        name=meta["name"],
-        ui=dict(ui),
-        docking=dict(docking),
-        chapters=tuple(chapters),
-        credits=Credits(
-            title=credit_fields["title"],
-            essay=credit_fields["essay"],
-            sources=tuple(s.strip() for s in sources),
-            note=credit_fields["note"],
-        ),
-        path=path,
+        return None
+    if len(credit_fields) != len(CREDITS_KEYS) - 1:
+        return None
+    return Credits(
+        title=credit_fields["title"],
+        essay=credit_fields["essay"],
+        sources=tuple(s.strip() for s in sources),
+        note=credit_fields["note"],
     )
 
 

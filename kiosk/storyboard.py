@@ -52,6 +52,8 @@ class ScreenAudit:
     size: tuple[int, int]
     shot: str
     records: tuple[TextRecord, ...]
+    #: The size of the picture the shot drew (the screen's, unless a scene is wrong).
+    drawn: tuple[int, int] = (0, 0)
 
 
 def audit_screens(
@@ -73,8 +75,8 @@ def audit_screens(
         for language in languages:
             for shot in shots(story, language):
                 audit.clear()
-                render_shot(renderer, shot)
-                yield ScreenAudit(language, size, shot.name, tuple(audit))
+                picture = render_shot(renderer, shot)
+                yield ScreenAudit(language, size, shot.name, tuple(audit), picture.get_size())
 
 
 def render_shot(renderer: Renderer, shot: Shot) -> pygame.Surface:

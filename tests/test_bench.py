@@ -7,10 +7,7 @@ import math
 import os
 import random
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -20,9 +17,6 @@ from bench import FIGURES
 from bench.measure import Budget, Figure, percentile
 from bench.startup import cpu_seconds
 
-REPO = Path(__file__).resolve().parent.parent
-#: A deadline for the quick run, never a measurement (it takes well under a minute).
-DEADLINE = 600
 #: Figures that are frame times, so carry a ratio to the full-screen blit.
 FRAME_TIMES = {
     "transition",
@@ -93,19 +87,11 @@ def test_cpu_seconds_of_a_process_agree_with_its_own_count():
 
 
 @pytest.fixture(scope="module")
-def quick_run(tmp_path_factory) -> tuple[dict, str]:
-    """``python -m bench --quick`` once: its JSON and what it printed."""
-    out = tmp_path_factory.mktemp("bench") / "results.json"
-    env = dict(os.environ, SDL_VIDEODRIVER="dummy", SDL_AUDIODRIVER="dummy")
-    env.pop("NOTIFY_SOCKET", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--out", str(out)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=DEADLINE,
-    )
+def quick_run(bench_quick_run) -> tuple[dict, str]:
+    """``python -m bench --quick`` once: its JSON and what it printed.
+
+    tests/conftest.py starts it alongside the other tests and runs these last."""
+    done, out = bench_quick_run
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(out.read_text(encoding="utf-8")), done.stdout
 

@@ -9,6 +9,7 @@ nothing here sleeps for a fixed time to let something happen.
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import shutil
 import signal
@@ -89,15 +90,13 @@ def xserver() -> Iterator[str]:
 
 
 def render_storyboard(out: Path, language: str = "en") -> dict[str, pygame.Surface]:
-    """Every screen in ``language`` at the test's window size, drawn by `kiosk render`."""
-    env = {**os.environ, "SDL_VIDEODRIVER": "dummy"}
-    subprocess.run(
-        [*KIOSK, "render", "--out", str(out), "--size", f"{SIZE[0]}x{SIZE[1]}", "--lang", language],
-        check=True,
-        env=env,
-        capture_output=True,
-        timeout=600,
-    )
+    """Every screen in ``language`` at the test's window size, drawn by `kiosk render`
+    (in this process: the session's illustrations, already drawn, are shared)."""
+    from kiosk.cli import main
+
+    args = ["render", "--out", str(out), "--size", f"{SIZE[0]}x{SIZE[1]}", "--lang", language]
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(args) == 0
     return {
         p.stem: pygame.image.load(str(p))
         for p in sorted(out.glob("*.png"))

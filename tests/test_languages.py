@@ -21,11 +21,9 @@ from kiosk.layout import SUPPORTED_SIZES, Box
 from kiosk.render import fonts as fonts_module
 from kiosk.render.cmap import CmapError, font_codepoints, read_cmap
 from kiosk.render.fonts import FontBook, bundled_font, find_fonts
-from kiosk.render.illustrations import render_illustration
 from kiosk.renderer import Renderer
 from kiosk.scenes.context import SceneContext
 from kiosk.settings import Config
-from kiosk.storyboard import audit_screens
 from kiosk.storyboard import shots as storyboard_shots
 from tests.support.exhibit import app_for
 
@@ -174,12 +172,15 @@ def test_content_check_reports_text_that_does_not_fit_and_missing_glyphs(
 
 
 @pytest.fixture(scope="module")
-def audits(story, fonts) -> dict[tuple[str, tuple[int, int]], dict[str, list]]:
-    """Every shot of every language at every size, drawn once for all the tests below."""
-    result: dict[tuple[str, tuple[int, int]], dict[str, list]] = {}
-    for shot in audit_screens(story, SUPPORTED_SIZES, story.codes, fonts, render_illustration):
-        result.setdefault((shot.language, shot.size), {})[shot.shot] = list(shot.records)
-    return result
+def audits(screen_audits, story) -> dict[tuple[str, tuple[int, int]], dict[str, list]]:
+    """Every shot of every language at every size (the session's audit, drawn once)."""
+    return {
+        (code, size): {
+            name: list(shot.records) for name, shot in screen_audits.shots(code, size).items()
+        }
+        for size in SUPPORTED_SIZES
+        for code in story.codes
+    }
 
 
 @pytest.mark.parametrize("code", ["en", "ru", "nb"])
@@ -403,7 +404,7 @@ def _difference(a: pygame.Surface, b: pygame.Surface) -> float:
     return total / count
 
 
-def test_language_key_redraws_the_same_chapter_in_russian(story, clock, fonts):
+def test_language_key_redraws_the_same_chapter_in_russian(story, clock, fonts, illustrate):
     pygame.display.init()
     try:
         screen = pygame.display.set_mode((800, 480))
@@ -420,7 +421,7 @@ def test_language_key_redraws_the_same_chapter_in_russian(story, clock, fonts):
         press(pygame.K_l)
         assert app.flow.state.page == Page(Screen.CHAPTER, 2, "ru")
         shown = screen.copy()
-        proof = Renderer(SceneContext((800, 480), story, fonts, render_illustration))
+        proof = Renderer(SceneContext((800, 480), story, fonts, illustrate))
         russian = proof.page_surface(Page(Screen.CHAPTER, 2, "ru"), 0.0)
         english = proof.page_surface(Page(Screen.CHAPTER, 2, "en"), 0.0)
         assert _difference(shown, russian) < 1.0 < _difference(shown, english)

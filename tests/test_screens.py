@@ -10,9 +10,8 @@ from kiosk.layout import SUPPORTED_SIZES, Box, chapter_layout
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.render.illustrations import render_illustration
 from kiosk.render.painter import TextRecord
-from kiosk.renderer import Renderer
 from kiosk.scenes.context import SceneContext
-from kiosk.storyboard import render_shot, shots
+from kiosk.storyboard import shots
 
 MIN_CONTRAST = 4.5
 
@@ -22,25 +21,20 @@ def fonts(pygame_ready) -> FontBook:
     return FontBook(find_fonts([]))
 
 
-def audit_all(story, fonts, size) -> dict[str, list[TextRecord]]:
-    audit: list[TextRecord] = []
-    ctx = SceneContext(
-        size=size, story=story, fonts=fonts, illustrate=render_illustration, audit=audit
-    )
-    renderer = Renderer(ctx)
+def audit_all(screen_audits, story, size) -> dict[str, list[TextRecord]]:
+    """Every English screen at ``size`` (the session's audit: drawn once per size)."""
     result = {}
-    for shot in shots(story, "en"):
-        audit.clear()
-        picture = render_shot(renderer, shot)
-        assert picture.get_size() == size
-        result[shot.name] = list(audit)
+    for name, shot in screen_audits.shots("en", size).items():
+        assert shot.drawn == size
+        result[name] = list(shot.records)
+    assert list(result) == [shot.name for shot in shots(story, "en")]
     return result
 
 
 @pytest.mark.parametrize("size", SUPPORTED_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_screen_fits_and_is_legible(story, fonts, size):
+def test_every_screen_fits_and_is_legible(story, screen_audits, size):
     screen = Box(0, 0, *size)
-    results = audit_all(story, fonts, size)
+    results = audit_all(screen_audits, story, size)
     assert len(results) == story.chapter_count + 2 + len(KEY_FRAMES)  # attract, credits
     problems = []
     for name, records in results.items():
@@ -60,14 +54,25 @@ def test_every_screen_fits_and_is_legible(story, fonts, size):
     assert problems == []
 
 
-def test_chapter_text_is_readable_from_two_metres(story, fonts):
+def test_chapter_text_is_readable_from_two_metres(story, screen_audits):
     """The story body is set at least 30/1080 of the screen height at 1920×1080."""
-    results = audit_all(story, fonts, (1920, 1080))
+    results = audit_all(screen_audits, story, (1920, 1080))
     for i, chapter in enumerate(story.language("en").chapters):
         records = results[f"{i + 1:02d}-{chapter.id}"]
         first_words = chapter.body.split()[0]
         body = [r for r in records if r.text.startswith(first_words)]
         assert body and body[0].size >= 30, f"{chapter.id} body set at {body[0].size}px"
+
+
+def test_the_shared_audit_is_the_audit_drawn_afresh(screen_audits):
+    """The session draws each audit once for every test; drawn afresh, alone, with the real
+    illustrations, the English screens at 800×480 give the very same records."""
+    shared = screen_audits.shots("en", (800, 480))
+    fresh = screen_audits.fresh_shots("en", (800, 480))
+    assert list(fresh) == list(shared)
+    for name, audit in fresh.items():
+        assert audit.records == shared[name].records, name
+        assert audit.drawn == shared[name].drawn == (800, 480), name
 
 
 def test_audit_catches_text_that_cannot_fit(story, fonts):

@@ -15,10 +15,9 @@ if TYPE_CHECKING:
         SAFE_SCREEN_RETRY,
         SLEEP_WAIT,
         App,
-        default_illustrator,
     )
 
-__all__ = ["MAX_SLEEP", "SAFE_SCREEN_RETRY", "SLEEP_WAIT", "App", "default_illustrator"]
+__all__ = ["MAX_SLEEP", "SAFE_SCREEN_RETRY", "SLEEP_WAIT", "App"]
 
 
 def __getattr__(name: str) -> Any:

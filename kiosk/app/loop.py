@@ -51,6 +51,7 @@ from kiosk.power import DisplayPower
 from kiosk.render import palette
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.renderer import Renderer, Snapshot
+from kiosk.scenes import context
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.scenes.staff import draw_staff_overlay
 from kiosk.sdnotify import Notifier
@@ -91,13 +92,6 @@ RESTART_FIELDS = (
 
 Output = Callable[[ExhibitState], None]
 Reloader = Callable[[], tuple[Config, Story]]
-
-
-def default_illustrator() -> IllustrationRenderer:
-    """The code-drawn illustrations (imported lazily: they are a large module)."""
-    from kiosk.render.illustrations import render_illustration
-
-    return render_illustration
 
 
 @dataclass(frozen=True)
@@ -186,7 +180,7 @@ class App:
             size=surface.get_size(),
             story=story,
             fonts=look.fonts or FontBook(find_fonts([config.font_dir])),
-            illustrate=look.illustrate or default_illustrator(),
+            illustrate=look.illustrate or context.default_illustrator(),
             sound=SoundPlayer(config.volume, config.mute),
         )
         self.renderer = Renderer(self.ctx, quick_start=True)

@@ -20,6 +20,18 @@ log = logging.getLogger(__name__)
 
 IllustrationRenderer = Callable[[str, tuple[int, int], int], pygame.Surface]
 
+
+def default_illustrator() -> IllustrationRenderer:
+    """The code-drawn illustrations (imported when first needed: a large package).
+
+    The exhibit and the storyboard both call this through the module
+    (``context.default_illustrator()``), so there is one place to swap it.
+    """
+    from kiosk.render.illustrations import render_illustration
+
+    return render_illustration
+
+
 #: Illustrations larger than this are drawn smaller and scaled up: at 4K a
 #: full-screen picture would otherwise be supersampled at 7680×4320.
 MAX_ART_PIXELS = 2_600_000

@@ -311,19 +311,8 @@ class ReferenceExhibit:
         if action is Action.LANGUAGE:
             i = r.languages.index(self.language)
             self._go(screen, self.chapter, r.languages[(i + 1) % len(r.languages)], at)
-        elif screen == DOCKING and action is Action.DOCK:
-            t = self.docking_time(at)
-            mark = next((m for m in r.docking_marks if t < m), None)
-            if mark is None or mark >= r.docking_seconds:
-                self._finish_docking(at)
-            else:
-                self.docking_start = at - mark
-                self._publish()
-        elif screen == DOCKING and action is Action.HANDSHAKE:
-            t = self.docking_time(at)
-            if not self.gripped and r.grip_window[0] <= t < r.grip_window[1]:
-                self.gripped = True
-                self._publish()
+        elif screen == DOCKING and action in (Action.DOCK, Action.HANDSHAKE):
+            self._press_in_docking(action, at)
         elif action in (Action.DOCK, Action.HANDSHAKE):
             if screen == ATTRACT or (screen == CHAPTER and self.chapter == r.dock_chapter):
                 self.docking_origin = self.chapter if screen == CHAPTER else None
@@ -331,27 +320,50 @@ class ReferenceExhibit:
                 self.gripped = False
                 self._go(DOCKING, 0, self.language, at)
         elif action is Action.NEXT:
-            if screen == ATTRACT:
-                self._go(CHAPTER, 0, self.language, at)
-            elif screen == CHAPTER and self.chapter + 1 < r.chapters:
-                self._go(CHAPTER, self.chapter + 1, self.language, at)
-            elif screen == CHAPTER:
-                self._go(CREDITS, 0, self.language, at)
-            elif screen == DOCKING:
+            self._next(at)
+        elif action is Action.BACK:
+            self._back(at)
+
+    def _press_in_docking(self, action: Action, at: float) -> None:
+        """Dock (skip to the next scene, or out at the end) or a grip during the docking."""
+        r = self.rules
+        t = self.docking_time(at)
+        if action is Action.DOCK:
+            mark = next((m for m in r.docking_marks if t < m), None)
+            if mark is None or mark >= r.docking_seconds:
                 self._finish_docking(at)
             else:
-                self._go(ATTRACT, 0, r.default_language, at)
-        elif action is Action.BACK:
-            if screen == CHAPTER and self.chapter > 0:
-                self._go(CHAPTER, self.chapter - 1, self.language, at)
-            elif screen == CHAPTER:
-                self._go(ATTRACT, 0, self.language, at)
-            elif screen == DOCKING and self.docking_origin is None:
-                self._go(ATTRACT, 0, self.language, at)
-            elif screen == DOCKING:
-                self._go(CHAPTER, self.docking_origin, self.language, at)
-            elif screen == CREDITS:
-                self._go(CHAPTER, r.chapters - 1, self.language, at)
+                self.docking_start = at - mark
+                self._publish()
+        elif not self.gripped and r.grip_window[0] <= t < r.grip_window[1]:
+            self.gripped = True
+            self._publish()
+
+    def _next(self, at: float) -> None:
+        r, screen = self.rules, self.screen
+        if screen == ATTRACT:
+            self._go(CHAPTER, 0, self.language, at)
+        elif screen == CHAPTER and self.chapter + 1 < r.chapters:
+            self._go(CHAPTER, self.chapter + 1, self.language, at)
+        elif screen == CHAPTER:
+            self._go(CREDITS, 0, self.language, at)
+        elif screen == DOCKING:
+            self._finish_docking(at)
+        else:
+            self._go(ATTRACT, 0, r.default_language, at)
+
+    def _back(self, at: float) -> None:
+        r, screen = self.rules, self.screen
+        if screen == CHAPTER and self.chapter > 0:
+            self._go(CHAPTER, self.chapter - 1, self.language, at)
+        elif screen == CHAPTER:
+            self._go(ATTRACT, 0, self.language, at)
+        elif screen == DOCKING and self.docking_origin is None:
+            self._go(ATTRACT, 0, self.language, at)
+        elif screen == DOCKING:
+            self._go(CHAPTER, self.docking_origin, self.language, at)
+        elif screen == CREDITS:
+            self._go(CHAPTER, r.chapters - 1, self.language, at)
 
     def let_go(self, at: float) -> None:
         """The hand let go: not a press, but input (the idle time counts from it)."""

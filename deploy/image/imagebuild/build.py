@@ -259,6 +259,19 @@ def edit_root(
     report: Report,
 ) -> tuple[int, int]:
     """Every change to the root file system; returns the kiosk's uid and kiosk-staff's gid."""
+    need, ssh_unit = _check_base(fs)
+    edit = RootEdit(fs, scratch)
+    kiosk_uid, staff_gid = _edit_accounts(edit, fs, opts, inputs, need, epoch, report)
+    version = _edit_application(edit, fs, opts, ssh_unit, report)
+    _edit_settings(edit, fs, opts, inputs, need, kiosk_uid, staff_gid, report)
+    _edit_bundle(edit, opts, bundle, version, epoch, report)
+    edit.batch.apply(fs, scratch)
+    return kiosk_uid, staff_gid
+
+
+def _check_base(fs: ExtFs) -> tuple[dict[str, str | None], str]:
+    """The base image's passwd, group and fstab, and its SSH unit; BuildError if it is
+    not a Raspberry Pi OS Lite image (or already a kiosk image)."""
     need = {p: fs.read_text(p) for p in ("/etc/passwd", "/etc/group", "/etc/fstab")}
     for path, text in need.items():
         if text is None:
@@ -278,9 +291,20 @@ def edit_root(
     )
     if ssh_unit is None:
         raise BuildError("the base image has no SSH server (ssh.service): use Raspberry Pi OS Lite")
-    edit = RootEdit(fs, scratch)
+    return need, ssh_unit
 
-    # Accounts: the kiosk's user and group (as kiosk.sysusers makes them) and the staff login.
+
+def _edit_accounts(
+    edit: RootEdit,
+    fs: ExtFs,
+    opts: Options,
+    inputs: Inputs,
+    need: dict[str, str | None],
+    epoch: int,
+    report: Report,
+) -> tuple[int, int]:
+    """The kiosk's user and group (as kiosk.sysusers makes them) and the staff login;
+    returns the kiosk's uid and kiosk-staff's gid."""
     accounts = plan.Accounts.parse(
         need["/etc/passwd"] or "",
         need["/etc/group"] or "",
@@ -313,8 +337,13 @@ def edit_root(
     edit.text(
         f"/etc/sudoers.d/010_{opts.staff_user}-nopasswd", plan.sudoers(opts.staff_user), 0o440
     )
+    return kiosk_uid, staff_gid
 
-    # The application, its command, its service, the first boot.
+
+def _edit_application(
+    edit: RootEdit, fs: ExtFs, opts: Options, ssh_unit: str, report: Report
+) -> str:
+    """The application, its command, its service, the first boot; returns its version."""
     version = _version(opts.repo)
     count = 0
     edit.mkdirs("/opt/kiosk")
@@ -341,7 +370,12 @@ def edit_root(
     edit.symlink(f"{WANTS}/ssh.service", ssh_unit)
     if not edit.exists("/etc/systemd/system/sshd.service"):
         edit.symlink("/etc/systemd/system/sshd.service", ssh_unit)
-    # An empty console: no login prompt behind the exhibit, no first-user wizard.
+    _edit_console(edit, fs, report)
+    return version
+
+
+def _edit_console(edit: RootEdit, fs: ExtFs, report: Report) -> None:
+    """An empty console: no login prompt behind the exhibit, no first-user wizard."""
     for unit in ("getty@tty1.service", "autovt@tty1.service", "userconfig.service"):
         edit.symlink(f"/etc/systemd/system/{unit}", "/dev/null")
     removed = [
@@ -360,7 +394,18 @@ def edit_root(
         removed.append("cloud-init (disabled)")
     report.add(f"removed: {', '.join(removed) or 'nothing'}")
 
-    # Config, data partition, hostname, Wi-Fi.
+
+def _edit_settings(
+    edit: RootEdit,
+    fs: ExtFs,
+    opts: Options,
+    inputs: Inputs,
+    need: dict[str, str | None],
+    kiosk_uid: int,
+    staff_gid: int,
+    report: Report,
+) -> None:
+    """Config, data partition, hostname, Wi-Fi."""
     edit.mkdirs("/etc/kiosk", 0o2775, 0, staff_gid)
     edit.symlink("/etc/kiosk/kiosk.toml", plan.DATA_CONFIG)
     edit.mkdirs(plan.DATA_MOUNT, 0o750, kiosk_uid, staff_gid)
@@ -375,7 +420,16 @@ def edit_root(
         edit.text("/etc/kiosk-image/wifi-country", country + "\n")
         report.add(f"Wi-Fi: {ssid!r} ({country})")
 
-    # The package bundle for the first boot, and what this image is.
+
+def _edit_bundle(
+    edit: RootEdit,
+    opts: Options,
+    bundle: list[debs_mod.Deb],
+    version: str,
+    epoch: int,
+    report: Report,
+) -> None:
+    """The package bundle for the first boot, and what this image is."""
     edit.mkdirs("/var/lib/kiosk-image/debs")
     for deb in bundle:
         edit.file(f"/var/lib/kiosk-image/debs/{deb.path.name}", deb.path)
@@ -391,9 +445,6 @@ def edit_root(
         *(f"bundled: {d.package} {d.version}" for d in bundle),
     ]
     edit.text("/etc/kiosk-image/build.txt", "\n".join(info) + "\n")
-
-    edit.batch.apply(fs, scratch)
-    return kiosk_uid, staff_gid
 
 
 def root_growth(fs: ExtFs, opts: Options, bundle: list[debs_mod.Deb]) -> int:
