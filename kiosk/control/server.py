@@ -172,16 +172,37 @@ class ControlServer:
             ).start()
 
     def _turn_away(self, conn: socket.socket) -> None:
-        """Refuse a connection over the limit, without ever blocking the accepting thread."""
-        with contextlib.suppress(OSError):
-            conn.setblocking(False)
-            conn.send(encode(error(f"too many connections (at most {self.max_connections})")))
+        """Refuse a connection over the limit on a thread of its own, so the accepting
+        thread never waits on the refused client."""
+        with self._lock:
+            self._connections.add(conn)  # close() cuts it short like any other
+        threading.Thread(
+            target=self._refuse, args=(conn,), name="control-client", daemon=True
+        ).start()
+
+    def _refuse(self, conn: socket.socket) -> None:
+        """Say "too many connections", then read (and drop) what the client sends until
+        it is done, and only then close.
+
+        Closing with the client's request still unread would reset the connection, and
+        closing before the request arrives would fail the client's send: either way the
+        client could miss the refusal.  The client is given the idle limit to finish.
+        """
+        deadline = time.monotonic() + self.idle_timeout
+        try:
+            conn.settimeout(self.idle_timeout)
+            conn.sendall(encode(error(f"too many connections (at most {self.max_connections})")))
             conn.shutdown(socket.SHUT_WR)
-            # Drop what has already arrived, so closing does not reset the connection
-            # before the client has read the refusal.
-            while conn.recv(65536):
-                pass
-        conn.close()
+            while (left := deadline - time.monotonic()) > 0:
+                conn.settimeout(left)
+                if not conn.recv(65536):
+                    break
+        except OSError:
+            pass  # the client went away or took too long
+        finally:
+            with self._lock:
+                self._connections.discard(conn)
+            conn.close()
 
     def _serve(self, conn: socket.socket) -> None:
         try:
