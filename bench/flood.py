@@ -22,6 +22,7 @@ from bench.pty_sensor import GARBAGE_BYTES, PtySensor
 from hardware import GpioConfig, Hardware, SensorConfig
 from kiosk.core.events import Action
 from kiosk.core.flow import Screen
+from kiosk.inputs import InputMapping
 
 FLOOD_RATE = 5000  # lines per second
 #: Allowed slowdown of the p99 frame time under the flood.
@@ -131,7 +132,7 @@ def flood_figures(exhibit: Exhibit, attract_s: float, docking_s: float) -> list[
         hardware = Hardware(
             GpioConfig(enabled=False), SensorConfig(port=sensor.path), pin_factory=None
         )
-        hardware.start(exhibit.app.bus)
+        hardware.start(InputMapping(exhibit.app.bus))
         try:
             wait_for_connection(hardware)
             quiet = phase(exhibit, attract_s, docking_s)

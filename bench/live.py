@@ -32,6 +32,7 @@ from bench.measure import Budget, Figure, Presented
 from bench.pty_sensor import PtySensor, device_line
 from hardware import GpioConfig, Hardware, SensorConfig
 from kiosk.control import Request
+from kiosk.inputs import ButtonLights, InputMapping
 
 #: The budgets: one frame interval at 60 Hz; 20 ms from grip to animation.
 BUTTON_BUDGET_MS = 16.7
@@ -177,8 +178,9 @@ def live_figures(
     figures: list[Figure] = []
     with PtySensor() as sensor:
         hardware = Hardware(GpioConfig(), SensorConfig(port=sensor.path), pin_factory=factory)
-        hardware.start(app.bus)
-        app.outputs.append(hardware.show)
+        hardware.start(InputMapping(app.bus))
+        lights = ButtonLights(hardware)
+        app.outputs.append(lights)
         driver = LiveDriver(exhibit, hardware, factory, sensor, reading)
         thread = threading.Thread(
             target=driver.run, args=(button_samples, handshake_samples), name="bench-visitor"
@@ -191,7 +193,7 @@ def live_figures(
             app.stop()
             thread.join(DEADLINE * 3)
             app.running = True  # the exhibit is shared with later figures
-            app.outputs.remove(hardware.show)
+            app.outputs.remove(lights)
             hardware.close()
             factory.close()
     if driver.error is not None:

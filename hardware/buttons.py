@@ -1,10 +1,12 @@
-"""The four arcade buttons: gpiozero inputs, software debounce and the staff chord.
+"""The four arcade buttons: gpiozero inputs, software debounce and the Back+Next chord.
 
 Modelled on gpiozero itself: the panel owns one :class:`gpiozero.Button` per button
 (pull-up, ``bounce_time=None``) built on whatever pin factory it is given, so the
 same code runs on lgpio, RPi.GPIO, or ``MockFactory`` in tests.  Edges arrive on the
 pin factory's callback thread; timed work (end of a debounce lock-out, the 5 s chord)
 runs in :meth:`ButtonPanel.poll`, called by a small ticker thread or by tests.
+What the panel reports are :mod:`hardware.events` events; what they mean is the
+application's business.
 """
 
 from __future__ import annotations
@@ -20,13 +22,14 @@ from gpiozero import Button
 from hardware.chord import ChordLogic
 from hardware.config import BUTTON_NAMES, GpioConfig
 from hardware.debounce import Debouncer
-from kiosk.core.events import Action, InputEvent
+from hardware.events import ChordEvent, HardwareEvent
+from hardware.threads import StoppableThread
 
 log = logging.getLogger(__name__)
 
 
 class ButtonPanel:
-    """Debounced buttons that put :class:`InputEvent` objects (source ``"gpio"``) on ``emit``.
+    """Debounced buttons that pass :class:`ButtonEvent` and :class:`ChordEvent` to ``emit``.
 
     Raises whatever gpiozero raises if a pin cannot be opened (the caller decides
     what to do); after construction nothing raises.
@@ -38,7 +41,7 @@ class ButtonPanel:
         self,
         config: GpioConfig,
         pin_factory: Any,
-        emit: Callable[[InputEvent], None],
+        emit: Callable[[HardwareEvent], None],
         *,
         clock: Callable[[], float] = time.monotonic,
         ticker: bool = True,
@@ -64,12 +67,17 @@ class ButtonPanel:
         except Exception:
             self._close_buttons()
             raise
-        self._stop = threading.Event()
         self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread: StoppableThread | None = None
         if ticker:
-            self._thread = threading.Thread(target=self._tick, name="gpio-buttons", daemon=True)
+            self._thread = StoppableThread(self._tick, name="gpio-buttons", on_stop=self._wake.set)
             self._thread.start()
+
+    def __repr__(self) -> str:
+        if not self.buttons:
+            return "<ButtonPanel closed>"
+        pins = " ".join(f"{name}={button.pin}" for name, button in self.buttons.items())
+        return f"<ButtonPanel {pins}>"
 
     def _edge_handler(self, name: str, level: bool) -> Callable[[], None]:
         def handler() -> None:
@@ -128,14 +136,16 @@ class ButtonPanel:
     def _chord_poll(self, now: float) -> None:
         self._send(self._chord.poll(now))
 
-    def _send(self, actions: list[Action]) -> None:
-        for action in actions:
-            if action is Action.STAFF:
-                log.info("staff chord (Back+Next held) recognised")
-            self.emit(InputEvent(action, source="gpio"))
+    def _send(self, events: list[HardwareEvent]) -> None:
+        for event in events:
+            if isinstance(event, ChordEvent):
+                log.debug("chord %s held", "+".join(event.buttons))
+            self.emit(event)
 
     def _tick(self) -> None:
-        while not self._stop.is_set():
+        thread = self._thread
+        assert thread is not None
+        while not thread.stopping.is_set():
             deadline = self.deadline()
             if deadline is None:
                 self._wake.wait()
@@ -143,7 +153,7 @@ class ButtonPanel:
                 remaining = deadline - self.clock()
                 self._wake.wait(min(self.MAX_WAIT, max(0.001, remaining)))
             self._wake.clear()
-            if not self._stop.is_set():
+            if not thread.stopping.is_set():
                 self.poll()
 
     def _close_buttons(self) -> None:
@@ -155,11 +165,9 @@ class ButtonPanel:
         self.buttons.clear()
 
     def close(self) -> None:
-        """Stop the ticker and release the pins."""
-        self._stop.set()
-        self._wake.set()
+        """Stop the ticker (waiting up to 2 s) and release the pins."""
         if self._thread is not None:
-            self._thread.join(2.0)
+            self._thread.stop(2.0)
             self._thread = None
         with self._lock:
             self._close_buttons()

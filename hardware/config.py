@@ -1,8 +1,9 @@
 """Configuration of the physical parts of the kiosk.
 
 Plain frozen dataclasses with defaults that match the wiring table in
-``hardware/README.md``; the application builds them from its own settings and
-hands them to :class:`hardware.Hardware`.  GPIO numbers are BCM numbers.
+``hardware/README.md``; an application keeps them in its own settings (the kiosk's
+``[gpio]`` and ``[sensor]`` sections are these types) and hands them as they are to
+:class:`hardware.Hardware`.  GPIO numbers are BCM numbers.
 """
 
 from __future__ import annotations

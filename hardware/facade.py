@@ -1,22 +1,26 @@
-"""The :class:`Hardware` facade: the only object the application talks to."""
+"""The :class:`Hardware` facade: the only object the application talks to.
+
+It reports what happens to the physical parts as :mod:`hardware.events` events and
+takes LED modes by name; it knows nothing of the exhibit that uses it.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
 from hardware.buttons import ButtonPanel
 from hardware.config import GpioConfig, SensorConfig
 from hardware.errorlog import RecentErrors
-from hardware.leds import LedPanel
+from hardware.events import HardwareEvent
+from hardware.leds import LedMode, LedPanel
 from hardware.pinfactory import describe, factory_name, make_pin_factory
 from hardware.sensor import protocol
 from hardware.sensor.supervisor import SensorSupervisor, SerialFactory
-from kiosk.core.events import EventBus, ExhibitState, InputEvent
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +54,7 @@ class Hardware:
         self._owns_factory = False
         self._serial_factory = serial_factory
         self._lock = threading.Lock()
-        self._bus: EventBus | None = None
+        self._handler: Callable[[HardwareEvent], None] | None = None
         self._errors = RecentErrors()
         self._gpio_error: str | None = None
         self._led_failures = 0  # LedPanel.show failures: the first is logged, all counted
@@ -58,14 +62,25 @@ class Hardware:
         self.leds: LedPanel | None = None
         self.sensor: SensorSupervisor | None = None
 
+    def __repr__(self) -> str:
+        if self._handler is None:
+            return "<Hardware stopped>"
+        parts = [repr(p) for p in (self.buttons, self.leds, self.sensor) if p is not None]
+        return f"<Hardware {' '.join(parts) or 'nothing open'}>"
+
     # --- lifecycle ------------------------------------------------------------------------
 
-    def start(self, bus: EventBus) -> None:
-        """Open the configured parts and start delivering events to ``bus``."""
+    def start(self, handler: Callable[[HardwareEvent], None]) -> None:
+        """Open the configured parts and start passing their events to ``handler``.
+
+        ``handler`` is called from background threads (the pin factory's, the buttons'
+        ticker, the sensor's reader) with each :mod:`hardware.events` event; an
+        exception it raises is logged, never passed back to those threads.
+        """
         with self._lock:
-            if self._bus is not None:
+            if self._handler is not None:
                 return
-            self._bus = bus
+            self._handler = handler
             logging.getLogger("hardware").addHandler(self._errors)
             if self.gpio_config.enabled:
                 self._start_gpio()
@@ -112,14 +127,14 @@ class Hardware:
             self._gpio_error = f"LEDs: {exc}"
             log.warning("button LED rings disabled: cannot open GPIO %s: %s", cfg.leds, exc)
 
-    def _emit(self, event: InputEvent) -> None:
-        bus = self._bus
-        if bus is None:
+    def _emit(self, event: HardwareEvent) -> None:
+        handler = self._handler
+        if handler is None:
             return
         try:
-            bus.put(event)
+            handler(event)
         except Exception:
-            log.exception("event bus rejected %s", event)
+            log.exception("event handler rejected %s", event)
 
     def close(self) -> None:
         """Release everything: join threads, close pins and the serial port."""
@@ -141,7 +156,7 @@ class Hardware:
                 self._pin_factory = None
                 self._owns_factory = False
             logging.getLogger("hardware").removeHandler(self._errors)
-            self._bus = None
+            self._handler = None
 
     def __enter__(self) -> Hardware:
         return self
@@ -156,16 +171,17 @@ class Hardware:
 
     # --- outputs --------------------------------------------------------------------------
 
-    def show(self, state: ExhibitState) -> None:
-        """Set the LED rings for the screen state; cheap to call every frame."""
+    def show(self, modes: Mapping[str, LedMode | str]) -> None:
+        """Give the named LED rings these modes (see :class:`~hardware.leds.LedMode`);
+        cheap to call every frame: only a changed mode touches an LED."""
         leds = self.leds
         if leds is None:
             return
         try:
-            leds.show(state)
+            leds.show(modes)
         except Exception:
             self._led_failures += 1
-            if self._led_failures == 1:  # once: show is called at every change of screen
+            if self._led_failures == 1:  # once: show may be called at every frame
                 log.exception("could not update the button LEDs (repeats are counted in status)")
 
     def set_led(self, name: str, value: float) -> bool:
@@ -229,7 +245,7 @@ class Hardware:
         else:
             gpio["buttons"] = None
         leds = self.leds
-        gpio["leds"] = dict(leds.modes) if leds is not None else None
+        gpio["leds"] = {n: str(m) for n, m in leds.modes.items()} if leds is not None else None
         gpio["led_failures"] = self._led_failures
         sensor_status: dict[str, object]
         if self.sensor is not None:

@@ -12,6 +12,8 @@ import os
 from importlib.metadata import entry_points
 from typing import Any
 
+from hardware.exc import UnknownPinFactory
+
 DEFAULT_FACTORY = "lgpio"
 ENV_VAR = "GPIOZERO_PIN_FACTORY"
 
@@ -26,8 +28,9 @@ def make_pin_factory(name: str) -> Any:
     """Instantiate the gpiozero pin factory registered under ``name``.
 
     Uses gpiozero's own ``gpiozero_pin_factories`` entry points (case-insensitive).
-    Raises ``LookupError`` for an unknown name and whatever the factory raises when
-    the hardware or library is missing (e.g. lgpio on a PC).
+    Raises :class:`~hardware.exc.UnknownPinFactory` (a ``LookupError``) for an unknown
+    name and whatever the factory raises when the hardware or library is missing (e.g.
+    lgpio on a PC).
     """
     wanted = name.lower()
     if wanted == "mock" and not os.environ.get("GPIOZERO_MOCK_PIN_CLASS"):
@@ -39,7 +42,7 @@ def make_pin_factory(name: str) -> Any:
         if ep.name.lower() == wanted:
             return ep.load()()
     known = sorted({ep.name for ep in entry_points(group="gpiozero_pin_factories")})
-    raise LookupError(f"unknown gpiozero pin factory {name!r} (known: {', '.join(known)})")
+    raise UnknownPinFactory(f"unknown gpiozero pin factory {name!r} (known: {', '.join(known)})")
 
 
 def describe(factory: Any) -> str:

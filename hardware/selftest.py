@@ -8,6 +8,7 @@ heartbeat and a real grip, and ends with a PASS/FAIL summary (exit status 0/1).
 from __future__ import annotations
 
 import argparse
+import queue
 import sys
 import threading
 import time
@@ -16,19 +17,13 @@ from dataclasses import dataclass, replace
 from typing import TextIO
 
 from hardware.config import BUTTON_NAMES, GpioConfig, SensorConfig
+from hardware.events import ButtonEvent, GripEvent, HardwareEvent
 from hardware.facade import Hardware
-from kiosk.core.events import Action, EventBus, InputEvent
 
 HardwareFactory = Callable[[GpioConfig, SensorConfig], Hardware]
 
 OK = "✓"
 BAD = "✗"
-_BUTTON_ACTIONS = {
-    "back": Action.BACK,
-    "next": Action.NEXT,
-    "dock": Action.DOCK,
-    "language": Action.LANGUAGE,
-}
 POLL = 0.05  # seconds of real time between checks while waiting
 
 
@@ -47,11 +42,22 @@ class _Session:
         self.out = out
         self.input_fn = input_fn
         self.clock = clock
-        self.bus = EventBus()
+        self.queue: queue.SimpleQueue[HardwareEvent] = queue.SimpleQueue()
         self.woken = threading.Event()
-        self.bus.set_waker(self.woken.set)
         self.checks: list[Check] = []
-        self.events: list[InputEvent] = []
+
+    def receive(self, event: HardwareEvent) -> None:
+        """What the hardware reports (from its threads)."""
+        self.queue.put(event)
+        self.woken.set()
+
+    def drain(self) -> list[HardwareEvent]:
+        events: list[HardwareEvent] = []
+        while True:
+            try:
+                events.append(self.queue.get_nowait())
+            except queue.Empty:
+                return events
 
     def say(self, text: str, end: str = "\n") -> None:
         print(text, end=end, file=self.out, flush=True)
@@ -60,10 +66,12 @@ class _Session:
         self.checks.append(Check(name, ok, detail))
         self.say(f"{OK if ok else BAD} {detail}".rstrip())
 
-    def wait_event(self, wanted: Callable[[InputEvent], bool], timeout: float) -> InputEvent | None:
+    def wait_event(
+        self, wanted: Callable[[HardwareEvent], bool], timeout: float
+    ) -> HardwareEvent | None:
         deadline = self.clock() + timeout
         while True:
-            for event in self.bus.drain():
+            for event in self.drain():
                 if wanted(event):
                     return event
             if self.clock() >= deadline:
@@ -98,12 +106,12 @@ class _Session:
             self.say("Buttons… ", end="")
             self.record("buttons", False, f"no GPIO ({gpio.get('error') or 'disabled'})")
             return
-        self.bus.drain()
+        self.drain()
         for name in BUTTON_NAMES:
-            action = _BUTTON_ACTIONS[name]
             self.say(f"Press and release {name.upper()}… ", end="")
             event = self.wait_event(
-                lambda e, a=action: e.action is a and e.source == "gpio", timeout
+                lambda e, n=name: isinstance(e, ButtonEvent) and e.button == n and not e.pressed,
+                timeout,
             )
             if event is None:
                 self.record(f"button {name}", False, f"no press within {timeout:g} s")
@@ -154,21 +162,20 @@ class _Session:
             self.record(
                 "heartbeat", True, f"last {s['heartbeat_age']:.1f} s ago, levels {s['levels']}"
             )
-        self.bus.drain()
+        self.drain()
         self.say("Squeeze the hand firmly… ", end="")
-        grip = self.wait_event(lambda e: e.action is Action.HANDSHAKE, grip_timeout)
-        if grip is None:
+        grip = self.wait_event(lambda e: isinstance(e, GripEvent) and e.gripping, grip_timeout)
+        if not isinstance(grip, GripEvent):
             self.record("grip", False, f"no grip within {grip_timeout:g} s")
             return
-        self.record("grip", True, f"strength {grip.detail.get('strength')}")
-        self.hw.send_feedback(int(grip.detail.get("hand", 0)), buzz_ms=300, strength=80)  # type: ignore[call-overload]
+        self.record("grip", True, f"strength {grip.strength}")
+        self.hw.send_feedback(grip.hand, buzz_ms=300, strength=80)
         self.say("Now let go… ", end="")
-        end = self.wait_event(lambda e: e.action is Action.HANDSHAKE_END, grip_timeout)
-        if end is None:
+        end = self.wait_event(lambda e: isinstance(e, GripEvent) and not e.gripping, grip_timeout)
+        if not isinstance(end, GripEvent):
             self.record("release", False, f"no release within {grip_timeout:g} s")
         else:
-            peak, ms = end.detail.get("peak"), end.detail.get("duration_ms")
-            self.record("release", True, f"peak {peak}, held {ms} ms")
+            self.record("release", True, f"peak {end.peak}, held {end.duration_ms} ms")
 
     def summary(self) -> int:
         failed = [c for c in self.checks if not c.ok]
@@ -215,7 +222,7 @@ def main(
     session = _Session(hw, out, input_fn, clock)
     session.say("Apollo–Soyuz kiosk self-test")
     session.say("============================")
-    hw.start(session.bus)
+    hw.start(session.receive)
     try:
         if gpio.enabled:
             session.buttons(args.timeout)

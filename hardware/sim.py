@@ -27,7 +27,9 @@ from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, TextIO
 
+from hardware.exc import SensorTimeout
 from hardware.firmware import sensor_protocol as fw
+from hardware.threads import StoppableThread
 
 LINK_NAME = "usb-Apollo-Soyuz_Handshake_Sensor_SIM-if00"
 GRIP_SAMPLE_S = 0.005  # how often the simulated ADC is sampled while a hand is held
@@ -63,8 +65,7 @@ class SimulatedSensor:
         )
         self._wake_r = self._wake_w = -1
         self._master = self._slave = -1
-        self._thread: threading.Thread | None = None
-        self._stop = False
+        self._thread: StoppableThread | None = None
         self._levels = [0] * hands
         self._core: fw.SensorCore | None = None
         self._host_lines = fw.LineBuffer()
@@ -78,6 +79,12 @@ class SimulatedSensor:
         self.buzzes: list[tuple[int, int, int]] = []
         self.dropped_bytes = 0
         self.plug_count = 0
+
+    def __repr__(self) -> str:
+        if self._thread is None:
+            return "<SimulatedSensor closed>"
+        where = self.device or "unplugged"
+        return f"<SimulatedSensor {self.path} -> {where} hands={self.hands}>"
 
     # --- lifecycle ------------------------------------------------------------------------
 
@@ -102,17 +109,15 @@ class SimulatedSensor:
             self._link_dir = self._own_dir
         self.path = os.path.join(self._link_dir, LINK_NAME)
         self._wake_r, self._wake_w = os.pipe()
-        self._stop = False
         self._plug()
-        self._thread = threading.Thread(target=self._run, name="sensor-sim", daemon=True)
+        self._thread = StoppableThread(self._run, name="sensor-sim", on_stop=self._poke)
         self._thread.start()
 
     def close(self) -> None:
         """Unplug, stop the thread and remove the link directory."""
         if self._thread is None:
             return
-        self._call(self._request_stop)
-        self._thread.join(5.0)
+        self._thread.stop(5.0)
         self._thread = None
         self._unplug()
         for fd in (self._wake_r, self._wake_w):
@@ -172,12 +177,13 @@ class SimulatedSensor:
             return
         done = threading.Event()
         self._commands.put((func, done))
-        os.write(self._wake_w, b"x")
+        self._poke()
         if not done.wait(timeout):
-            raise TimeoutError("simulated sensor thread did not respond")
+            raise SensorTimeout("simulated sensor thread did not respond")
 
-    def _request_stop(self) -> None:
-        self._stop = True
+    def _poke(self) -> None:
+        """Wake the device thread from its ``select``."""
+        os.write(self._wake_w, b"x")
 
     @staticmethod
     def _now_ms() -> int:
@@ -237,7 +243,9 @@ class SimulatedSensor:
                 self.dropped_bytes += len(line)
 
     def _run(self) -> None:
-        while not self._stop:
+        thread = self._thread
+        assert thread is not None
+        while not thread.stopping.is_set():
             core = self._core
             now = self._now_ms()
             sampling = core is not None and (

@@ -129,7 +129,7 @@ def _config(args: argparse.Namespace, problems: list[str] | None = None) -> Conf
     if getattr(args, "size", None):
         changes["size"] = args.size
     if getattr(args, "serial", None):
-        changes["serial_port"] = args.serial
+        changes["sensor"] = replace(config.sensor, port=args.serial)
     return replace(config, **changes)
 
 
@@ -215,7 +215,7 @@ def _run_app(
             story,
             config,
             bus=bus,
-            outputs=[parts.hardware.show],
+            outputs=[parts.lights],
             allow_quit=demo,
             key_handlers=parts.key_handlers,
             status_sources={"hardware": parts.status, "stats": stats.status},
@@ -665,17 +665,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_selftest(argv: list[str], **kwargs: object) -> int:
     """``kiosk selftest [--config FILE] …``: the hardware self-test on the site's wiring."""
-    from hardware import SensorConfig
     from hardware.selftest import main as selftest_main
-    from kiosk.wiring import gpio_config
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--config")
     known, rest = pre.parse_known_args(argv)
     config = _config(known)
-    sensor = SensorConfig(port=config.serial_port, enabled=config.sensor)
-    return selftest_main(rest, gpio=gpio_config(config), sensor=sensor, **kwargs)
+    return selftest_main(rest, gpio=config.gpio, sensor=config.sensor, **kwargs)
 
 
 #: Subcommands that belong to the hardware layer and parse their own arguments.

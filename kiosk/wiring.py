@@ -3,7 +3,9 @@
 ``kiosk run`` uses the real hardware named in the config.  ``kiosk demo``
 uses gpiozero's own mock pins for the buttons and lights and a simulated
 sensor on a real pty, driven by the H key, so a handshake in the demo travels
-the same serial path as one from the sculpted hand.
+the same serial path as one from the sculpted hand.  Either way the hardware's
+events reach the bus through :class:`kiosk.inputs.InputMapping` and the button
+lights follow the screen through :class:`kiosk.inputs.ButtonLights`.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from hardware import ButtonPins, GpioConfig, Hardware, LedPins, SensorConfig
+from hardware import GpioConfig, Hardware, SensorConfig
 from kiosk.core.events import EventBus
+from kiosk.inputs import ButtonLights, InputMapping
 from kiosk.settings import Config
 
 log = logging.getLogger(__name__)
@@ -30,29 +33,21 @@ class Wiring:
     hardware: Hardware
     key_handlers: dict[str, Callable[[bool], None]] = field(default_factory=dict)
 
+    @property
+    def lights(self) -> ButtonLights:
+        """The app output that lights the button rings for each exhibit state."""
+        return ButtonLights(self.hardware)
+
     def status(self) -> dict[str, object]:
         """Hardware status for the staff overlay and ``kiosk ctl status``."""
         return self.hardware.status()
 
 
-def gpio_config(config: Config) -> GpioConfig:
-    """The hardware layer's GPIO settings from the exhibit's config."""
-    return GpioConfig(
-        buttons=ButtonPins(**dict(config.button_pins)),
-        leds=LedPins(**dict(config.led_pins)),
-        bounce_ms=config.bounce_ms,
-        chord_seconds=config.chord_seconds,
-        enabled=config.gpio,
-    )
-
-
 @contextlib.contextmanager
 def exhibit_hardware(config: Config, bus: EventBus) -> Iterator[Wiring]:
     """The real buttons, lights and sensor from ``config``."""
-    hardware = Hardware(
-        gpio_config(config), SensorConfig(port=config.serial_port, enabled=config.sensor)
-    )
-    hardware.start(bus)
+    hardware = Hardware(config.gpio, config.sensor)
+    hardware.start(InputMapping(bus))
     try:
         yield Wiring(hardware)
     finally:
@@ -127,7 +122,7 @@ def demo_hardware(bus: EventBus) -> Iterator[Wiring]:
     factory = MockFactory(pin_class=MockPWMPin)
     with SimulatedSensor() as sim:
         hardware = Hardware(GpioConfig(), SensorConfig(port=sim.path), pin_factory=factory)
-        hardware.start(bus)
+        hardware.start(InputMapping(bus))
         log.info("demo: simulated handshake sensor on %s", sim.path)
 
         hand = DemoHand(lambda: sim.grip(strength=80), sim.release)

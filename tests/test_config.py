@@ -88,18 +88,19 @@ REPO = Path(__file__).resolve().parent.parent
 def test_documented_example_config_is_valid():
     config, problems = load_config(REPO / "deploy" / "kiosk.example.toml")
     assert problems == []
-    assert dict(config.button_pins) == {"back": 5, "next": 6, "dock": 13, "language": 26}
+    assert config.gpio.buttons.as_dict() == {"back": 5, "next": 6, "dock": 13, "language": 26}
 
 
 def test_pins_from_config_reach_the_hardware_layer(tmp_path):
-    from kiosk.wiring import gpio_config
+    from hardware import GpioConfig
 
     path = write(
         tmp_path, "[gpio]\nbounce_ms = 12\n[gpio.buttons]\nnext = 16\n[gpio.leds]\ndock = 24\n"
     )
     config, problems = load_config(path)
     assert problems == []
-    gpio = gpio_config(config)
+    gpio = config.gpio
+    assert isinstance(gpio, GpioConfig)  # handed to the hardware layer as it is
     assert (gpio.buttons.next, gpio.buttons.back, gpio.leds.dock, gpio.bounce_ms) == (16, 5, 24, 12)
 
 
@@ -110,7 +111,7 @@ def test_shared_pin_is_refused_and_old_wiring_kept(tmp_path):
         f"{path}:2: gpio.buttons.next: expected a pin of its own, got GPIO 5, "
         "already used by gpio.buttons.back"
     )
-    assert dict(config.button_pins)["next"] == 6
+    assert config.gpio.buttons.next == 6
 
 
 def test_bad_pin_number(tmp_path):
@@ -236,9 +237,7 @@ BROKEN = {
 
 def assert_usable(config: Config) -> None:
     """The kiosk can start on this config: hardware, schedule and paths all make sense."""
-    from kiosk.wiring import gpio_config
-
-    gpio = gpio_config(config)
+    gpio = config.gpio
     pins = [*gpio.buttons.as_dict().values(), *gpio.leds.as_dict().values()]
     assert len(set(pins)) == len(pins) == 8
     assert 0 <= config.volume <= 1 and config.wake_seconds >= 0
@@ -258,7 +257,7 @@ def test_broken_config_gives_exact_message_and_still_runs(tmp_path, case):
 
 def test_good_settings_beside_a_bad_one_still_apply(tmp_path):
     config, _ = load_config(write(tmp_path, BROKEN["wrong type"][0]))
-    assert config.fps == 20 and config.gpio is True
+    assert config.fps == 20 and config.gpio.enabled is True
     config, _ = load_config(write(tmp_path, BROKEN["volume out of range"][0]))
     assert config.mute is True and config.volume == Config().volume
     config, _ = load_config(write(tmp_path, BROKEN["unknown section"][0]))

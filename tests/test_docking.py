@@ -32,16 +32,16 @@ def samples(start: float, end: float, step: float = STEP) -> list[float]:
     return [start + i * step for i in range(n)]
 
 
-# -- the timeline: scenes -------------------------------------------------------------
+# -- the timeline: segments -----------------------------------------------------------
 
 
-def test_scenes_follow_each_other_and_add_up_to_the_total():
-    assert tl.SCENES[0].start == 0.0
-    for a, b in zip(tl.SCENES, tl.SCENES[1:], strict=False):
+def test_segments_follow_each_other_and_add_up_to_the_total():
+    assert tl.SEGMENTS[0].start == 0.0
+    for a, b in zip(tl.SEGMENTS, tl.SEGMENTS[1:], strict=False):
         assert a.end == b.start
-    assert sum(s.duration for s in tl.SCENES) == pytest.approx(tl.TOTAL)
+    assert sum(s.duration for s in tl.SEGMENTS) == pytest.approx(tl.TOTAL)
     assert 60 <= tl.TOTAL <= 90
-    assert [s.name for s in tl.SCENES] == [
+    assert [s.name for s in tl.SEGMENTS] == [
         "rendezvous",
         "capture",
         "handshake",
@@ -50,16 +50,16 @@ def test_scenes_follow_each_other_and_add_up_to_the_total():
     ]
 
 
-def test_dock_marks_are_the_scene_starts():
-    assert tuple(s.start for s in tl.SCENES[1:]) == tl.MARKS
-    assert tl.next_mark(0.0) == tl.SCENES[1].start
-    assert tl.next_mark(tl.SCENES[1].start) == tl.SCENES[2].start
-    assert tl.next_mark(tl.SCENES[-1].start + 1) is None
+def test_dock_marks_are_the_segment_starts():
+    assert tuple(s.start for s in tl.SEGMENTS[1:]) == tl.MARKS
+    assert tl.next_mark(0.0) == tl.SEGMENTS[1].start
+    assert tl.next_mark(tl.SEGMENTS[1].start) == tl.SEGMENTS[2].start
+    assert tl.next_mark(tl.SEGMENTS[-1].start + 1) is None
 
 
-def test_every_scene_has_a_key_frame_and_the_storyboard_shows_them(story):
-    scenes_shown = {tl.scene_at(t).name for _, t in tl.KEY_FRAMES}
-    assert scenes_shown == {s.name for s in tl.SCENES}
+def test_every_segment_has_a_key_frame_and_the_storyboard_shows_them(story):
+    segments_shown = {tl.segment_at(t).name for _, t in tl.KEY_FRAMES}
+    assert segments_shown == {s.name for s in tl.SEGMENTS}
     docking = [s for s in shots(story, "en") if s.page.screen is Screen.DOCKING]
     assert [(s.name.split("-docking-")[1], s.t) for s in docking] == list(tl.KEY_FRAMES)
 
@@ -274,7 +274,15 @@ def test_a_frame_does_not_depend_on_the_frames_before_it(scene):
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [(0.0, 1.2), (21.0, 22.0), (31.3, 32.4), (43.0, 44.0), (48.2, 49.2), (64.5, 66.5), (73, 74.5)],
+    [
+        (0.0, 1.2),
+        (21.0, 22.0),
+        (31.3, 32.4),
+        (43.0, 44.0),
+        (48.2, 49.2),
+        (64.5, 66.5),
+        (tl.CLOSING[0], tl.CLOSING[0] + 1.5),
+    ],
 )
 def test_repainting_only_what_changed_gives_the_full_picture(story, fonts, scene, start, end):
     """Frames drawn one after another on one surface (as the renderer does, restoring
@@ -288,7 +296,7 @@ def test_repainting_only_what_changed_gives_the_full_picture(story, fonts, scene
         live.draw(surface, page, t)
         if i % 4 == 3:
             assert pygame.image.tobytes(surface, "RGB") == frame(scene, t), f"t={t:.3f}"
-    if start < 40:  # small craft over a still sky: most frames repaint only a part
+    if start < tl.CLOSE_UP[1]:  # small craft over a still sky: most frames repaint only a part
         assert live.compositor.full_repaints < n / 2
 
 
@@ -376,7 +384,7 @@ def send(app: App, action: Action) -> None:
     app.step()
 
 
-def test_in_the_app_dock_skips_scenes_and_back_leaves(app, clock):
+def test_in_the_app_dock_skips_segments_and_back_leaves(app, clock):
     send(app, Action.DOCK)
     assert app.flow.state.screen is Screen.DOCKING
     clock.advance(3.0)

@@ -12,7 +12,8 @@ from functools import lru_cache
 import pygame
 import pytest
 
-from kiosk.render import art
+from kiosk.render import primitives as prim
+from kiosk.render import spacecraft as sc
 from kiosk.render.illustrations import ILLUSTRATIONS, render_illustration
 
 NAMES = (
@@ -144,7 +145,7 @@ def _within(measured: float, expected: float, tol: float = 0.10) -> bool:
 def test_apollo_length_is_to_scale(scale: float) -> None:
     surface = _canvas((int(16 * scale) + 40, int(10 * scale) + 40))
     port = (surface.get_width() - 20, surface.get_height() / 2)
-    rect = art.draw_apollo(surface, port, scale, facing=1)
+    rect = sc.draw_apollo(surface, port, scale, facing=1)
     expected = (11.0 + 3.15) * scale
     assert _within(rect.width, expected), (rect.width, expected)
     assert abs(rect.right - port[0]) <= 3  # the port is the forward tip
@@ -155,7 +156,7 @@ def test_apollo_length_is_to_scale(scale: float) -> None:
 @pytest.mark.parametrize("scale", [12.0, 30.0])
 def test_apollo_without_docking_module_is_csm_only(scale: float) -> None:
     surface = _canvas((int(16 * scale) + 40, int(10 * scale) + 40))
-    rect = art.draw_apollo(
+    rect = sc.draw_apollo(
         surface,
         (surface.get_width() - 20, surface.get_height() / 2),
         scale,
@@ -168,7 +169,7 @@ def test_apollo_facing_left_mirrors() -> None:
     scale = 25.0
     surface = _canvas((int(16 * scale) + 40, int(10 * scale) + 40))
     port = (20, surface.get_height() / 2)
-    rect = art.draw_apollo(surface, port, scale, facing=-1)
+    rect = sc.draw_apollo(surface, port, scale, facing=-1)
     assert abs(rect.left - port[0]) <= 3
     assert _within(rect.width, 14.15 * scale)
 
@@ -177,7 +178,7 @@ def test_apollo_facing_left_mirrors() -> None:
 def test_soyuz_span_and_length_are_to_scale(scale: float) -> None:
     surface = _canvas((int(9 * scale) + 40, int(10 * scale) + 40))
     port = (20, surface.get_height() / 2)
-    rect = art.draw_soyuz(surface, port, scale, facing=-1)
+    rect = sc.draw_soyuz(surface, port, scale, facing=-1)
     assert _within(rect.height, 8.37 * scale), (rect.height, 8.37 * scale)
     assert _within(rect.width, 7.48 * scale), (rect.width, 7.48 * scale)
     assert abs(rect.left - port[0]) <= 3
@@ -185,7 +186,7 @@ def test_soyuz_span_and_length_are_to_scale(scale: float) -> None:
 
 def test_relative_scale_apollo_longer_than_soyuz() -> None:
     surface = _canvas((1600, 600))
-    ra, rs = art.render_spacecraft_pair(surface, (800, 300), 40.0, gap_m=0.5)
+    ra, rs = sc.render_spacecraft_pair(surface, (800, 300), 40.0, gap_m=0.5)
     assert _within(ra.width / rs.width, 14.15 / 7.48, 0.05)
     # Nose to nose with a small gap between the docking units.
     gap = rs.left - ra.right
@@ -195,21 +196,21 @@ def test_relative_scale_apollo_longer_than_soyuz() -> None:
 def test_spacecraft_draw_on_transparent_layers() -> None:
     layer = pygame.Surface((900, 500), pygame.SRCALPHA)
     layer.fill((0, 0, 0, 0))
-    rect = art.draw_soyuz(layer, (40, 250), 50.0, facing=-1)
+    rect = sc.draw_soyuz(layer, (40, 250), 50.0, facing=-1)
     assert layer.get_at(rect.center)[3] > 0
     assert layer.get_at((2, 2))[3] == 0
 
 
 def test_glow_adds_light_and_is_bounded() -> None:
     s = _canvas((200, 200))
-    art.glow(s, (100, 100), 60, (255, 200, 100), 1.0)
+    prim.glow(s, (100, 100), 60, (255, 200, 100), 1.0)
     assert _luma(s.get_at((100, 100))[:3]) > 100
     assert s.get_at((5, 5))[:3] == (0, 0, 0)
 
 
 def test_gradient_runs_between_its_colours() -> None:
     s = _canvas((10, 200))
-    art.vertical_gradient(s, (0, 0, 40), (200, 100, 0))
+    prim.vertical_gradient(s, (0, 0, 40), (200, 100, 0))
     top, bottom = s.get_at((5, 0))[:3], s.get_at((5, 199))[:3]
     assert top[2] > 30 and top[0] < 5
     assert bottom[0] > 190 and bottom[2] < 5

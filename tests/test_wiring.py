@@ -43,7 +43,7 @@ def test_grip_on_the_sensor_starts_the_docking(screen, story, mocker):
             story,
             Config(),
             bus=bus,
-            outputs=[parts.hardware.show],
+            outputs=[parts.lights],
             key_handlers=parts.key_handlers,
             status_sources={"hardware": parts.status},
         )
@@ -72,7 +72,7 @@ def test_grip_on_the_sensor_starts_the_docking(screen, story, mocker):
 def test_lights_follow_the_screen_through_mock_pins(screen, story):
     bus = EventBus()
     with demo_hardware(bus) as parts:
-        app = App(screen, story, Config(), bus=bus, outputs=[parts.hardware.show])
+        app = App(screen, story, Config(), bus=bus, outputs=[parts.lights])
         attract_leds = dict(parts.status()["gpio"]["leds"])
         app.flow.go_to_chapter(1, app.clock())
         app._changed()  # as after any page change
@@ -160,3 +160,39 @@ def test_demo_hand_new_grip_cancels_pending_release(clock):
     assert pending.cancelled
     pending.fire()
     assert calls == ["grip", "grip"]
+
+
+def test_site_settings_reach_the_hardware_as_they_are(tmp_path):
+    """``[gpio]`` and ``[sensor]`` are the hardware layer's own config types: nothing is
+    rebuilt between the file and the devices, and a grip arrives on the bus."""
+    import threading
+
+    from hardware.sim import SimulatedSensor
+    from kiosk.settings import load_config
+    from kiosk.wiring import exhibit_hardware
+
+    with SimulatedSensor(heartbeat_ms=50) as sim:
+        path = tmp_path / "kiosk.toml"
+        path.write_text(f'[gpio]\nenabled = false\n[sensor]\nport = "{sim.path}"\n')
+        config, problems = load_config(path)
+        assert problems == []
+        bus = EventBus()
+        woken = threading.Event()
+        bus.set_waker(woken.set)
+        with exhibit_hardware(config, bus) as parts:
+            assert parts.hardware.gpio_config is config.gpio
+            assert parts.hardware.sensor_config is config.sensor
+            deadline = time.monotonic() + 20
+            while not parts.status()["sensor"]["connected"]:
+                assert time.monotonic() < deadline, "the sensor never connected"
+                woken.wait(0.05)
+            assert parts.status()["gpio"]["buttons"] is None  # [gpio] enabled = false
+            sim.grip(70)
+            events: list = []
+            while not any(e.action is Action.HANDSHAKE for e in events):
+                assert time.monotonic() < deadline, f"no handshake; got {events}"
+                woken.wait(0.05)
+                woken.clear()
+                events += bus.drain()
+            [grip] = [e for e in events if e.action is Action.HANDSHAKE]
+            assert (grip.source, grip.detail) == ("serial", {"strength": 70, "hand": 0})

@@ -11,6 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+# The protocol's errors live with every other hardware error; re-exported here.
+from hardware.exc import BadChecksum as BadChecksum
+from hardware.exc import Garbage as Garbage
+from hardware.exc import ProtocolError as ProtocolError
+
 PROTOCOL_VERSION = 1
 """The protocol version this host speaks."""
 
@@ -38,24 +43,6 @@ def crc8(data: bytes) -> int:
         for _ in range(8):
             crc = ((crc << 1) ^ 0x07) & 0xFF if crc & 0x80 else (crc << 1) & 0xFF
     return crc
-
-
-class ProtocolError(ValueError):
-    """A received line that cannot be used.  ``reason`` is the counter it belongs to."""
-
-    reason = "garbage"
-
-
-class Garbage(ProtocolError):
-    """Not a well-formed line (bad characters, no checksum, bad fields or ranges)."""
-
-    reason = "garbage"
-
-
-class BadChecksum(ProtocolError):
-    """A well-formed line whose checksum does not match its body."""
-
-    reason = "bad_checksum"
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Keeps the handshake sensor connected and turns its messages into input events.
+"""Keeps the handshake sensor connected and turns its messages into grip events.
 
 One background thread owns the connection: it finds the port, opens it, starts a
 :class:`~hardware.sensor.reader.SensorReaderThread`, watches the heartbeat and, when
@@ -22,11 +22,12 @@ from collections.abc import Callable
 import serial
 
 from hardware.config import SensorConfig
+from hardware.events import GripEvent, HardwareEvent, SensorEvent
 from hardware.sensor import protocol
 from hardware.sensor.discovery import describe_search, find_sensor_port
 from hardware.sensor.reader import SensorProtocol, SensorReaderThread
 from hardware.sensor.state import SensorState
-from kiosk.core.events import Action, InputEvent
+from hardware.threads import StoppableThread
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +59,10 @@ def _reason(exc: BaseException) -> str:
 class SensorSupervisor:
     """Connection manager for the handshake sensor.
 
-    ``emit`` receives :class:`InputEvent` objects (from the reader thread).  All
-    waiting is bounded, all decisions about time use ``clock``, and nothing raises
-    into the caller after construction.
+    ``emit`` receives :class:`~hardware.events.GripEvent` objects (from the reader
+    thread) and a :class:`~hardware.events.SensorEvent` when the sensor is connected or
+    lost.  All waiting is bounded, all decisions about time use ``clock``, and nothing
+    raises into the caller after construction.
     """
 
     POLL = 0.2  # longest real-time wait between checks, seconds
@@ -68,7 +70,7 @@ class SensorSupervisor:
     def __init__(
         self,
         config: SensorConfig,
-        emit: Callable[[InputEvent], None],
+        emit: Callable[[HardwareEvent], None],
         *,
         clock: Callable[[], float] = time.monotonic,
         serial_factory: SerialFactory | None = None,
@@ -88,7 +90,8 @@ class SensorSupervisor:
         self._conn_lock = threading.Lock()
         self._protocol: SensorProtocol | None = None
         self._reader: SensorReaderThread | None = None
-        self._thread: threading.Thread | None = None
+        self._thread: StoppableThread | None = None
+        self._announced = False  # a SensorEvent(connected=True) was emitted
         self._active: set[int] = set()
         self._version_ok = True
         self._report_at = 0.0
@@ -104,6 +107,15 @@ class SensorSupervisor:
         """Checks the supervisor thread has completed (each connect attempt, and each
         heartbeat check while connected); only ever grows."""
 
+    def __repr__(self) -> str:
+        state = self.state
+        where = state.port or self.config.port or "auto-detect"
+        if self._thread is None:
+            status = "stopped"
+        else:
+            status = "connected" if state.connected else "not connected"
+        return f"<SensorSupervisor {where} {status}>"
+
     # --- public -----------------------------------------------------------------------
 
     def start(self) -> None:
@@ -111,17 +123,15 @@ class SensorSupervisor:
         if self._thread is not None:
             return
         self._report_at = self.clock() + REPORT_INTERVAL
-        self._thread = threading.Thread(target=self._run, name="sensor-supervisor", daemon=True)
+        self._thread = StoppableThread(self._run, name="sensor-supervisor", on_stop=self._wake.set)
         self._thread.start()
 
     def close(self, timeout: float = 5.0) -> None:
-        """Stop reconnecting, close the port and join every thread."""
+        """Stop reconnecting, close the port and join every thread (waiting ``timeout``)."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout)
-            if self._thread.is_alive():
-                log.error("sensor supervisor thread did not stop within %.1f s", timeout)
+            self._thread.stop(timeout)
             self._thread = None
 
     def poke(self) -> int:
@@ -321,6 +331,9 @@ class SensorSupervisor:
             # stay "gripping" in the status and the staff overlay.
             self.state.update(connected=False, levels=(), gripping=())
             self._end_active_grips("sensor lost")
+            if self._announced:
+                self._announced = False
+                self.emit(SensorEvent(connected=False, port=port))
         return healthy
 
     @staticmethod
@@ -404,32 +417,55 @@ class SensorSupervisor:
                 )
                 self.state.update(last_error=text)
                 log.error(text)
+            self._announce()
         elif isinstance(msg, protocol.Heartbeat):
             self.state.update(
                 connected=True, last_heartbeat=now, levels=msg.levels, gripping=msg.gripping
             )
+            self._announce()
             self._reconcile(msg)
         elif isinstance(msg, protocol.GripStart):
             self._grip_start(msg.hand, msg.strength)
         elif isinstance(msg, protocol.GripEnd):
-            self._grip_end(msg.hand, {"peak": msg.peak, "duration_ms": msg.duration_ms})
+            self._grip_end(msg.hand, peak=msg.peak, duration_ms=msg.duration_ms)
         elif isinstance(msg, protocol.DeviceError):
             self.state.count("device_errors")
             log.debug("sensor rejected a command: %s %s", msg.code, msg.command)
 
-    def _grip_start(self, hand: int, strength: int, **extra: object) -> None:
+    def _announce(self) -> None:
+        """Report the sensor as connected, once per connection."""
+        if not self._announced:
+            self._announced = True
+            self.emit(SensorEvent(connected=True, port=self.state.port))
+
+    def _grip_start(self, hand: int, strength: int, *, recovered: bool = False) -> None:
         if not self._version_ok:
             return
         self._active.add(hand)
-        detail: dict[str, object] = {"strength": strength, "hand": hand, **extra}
-        self.emit(InputEvent(Action.HANDSHAKE, source="serial", detail=detail))
+        self.emit(GripEvent(hand, gripping=True, strength=strength, recovered=recovered))
 
-    def _grip_end(self, hand: int, extra: dict[str, object]) -> None:
+    def _grip_end(
+        self,
+        hand: int,
+        *,
+        peak: int | None = None,
+        duration_ms: int | None = None,
+        recovered: bool = False,
+        reason: str | None = None,
+    ) -> None:
         if hand not in self._active:
             return
         self._active.discard(hand)
-        detail: dict[str, object] = {"hand": hand, **extra}
-        self.emit(InputEvent(Action.HANDSHAKE_END, source="serial", detail=detail))
+        self.emit(
+            GripEvent(
+                hand,
+                gripping=False,
+                peak=peak,
+                duration_ms=duration_ms,
+                recovered=recovered,
+                reason=reason,
+            )
+        )
 
     def _reconcile(self, hb: protocol.Heartbeat) -> None:
         """Recover from a lost GRIP or REL line using the heartbeat's grip flags."""
@@ -438,8 +474,8 @@ class SensorSupervisor:
                 level = hb.levels[hand] if hand < len(hb.levels) else 0
                 self._grip_start(hand, min(100, (level + 5) // 10), recovered=True)
             elif not gripping and hand in self._active:
-                self._grip_end(hand, {"recovered": True})
+                self._grip_end(hand, recovered=True)
 
     def _end_active_grips(self, reason: str) -> None:
         for hand in sorted(self._active):
-            self._grip_end(hand, {"reason": reason})
+            self._grip_end(hand, reason=reason)

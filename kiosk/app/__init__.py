@@ -26,6 +26,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from operator import attrgetter
 from pathlib import Path, PurePath
 
 import pygame
@@ -76,20 +77,21 @@ FPS_WINDOW = 2.0
 #: When even the attract loop cannot be drawn, the plain title screen stays up this
 #: long (seconds) before the attract loop is tried again (not at every frame).
 SAFE_SCREEN_RETRY = 30.0
-#: Settings that only take effect when the kiosk restarts.
+#: Settings that only take effect when the kiosk restarts: (name in the reload reply,
+#: the Config attribute holding it).
 RESTART_FIELDS = (
-    "size",
-    "serial_port",
-    "gpio",
-    "sensor",
-    "button_pins",
-    "led_pins",
-    "bounce_ms",
-    "chord_seconds",
-    "data_dir",
-    "control_socket",
-    "control_group",
-    "stats",
+    ("size", "size"),
+    ("serial_port", "sensor.port"),
+    ("gpio", "gpio.enabled"),
+    ("sensor", "sensor.enabled"),
+    ("button_pins", "gpio.buttons"),
+    ("led_pins", "gpio.leds"),
+    ("bounce_ms", "gpio.bounce_ms"),
+    ("chord_seconds", "gpio.chord_seconds"),
+    ("data_dir", "data_dir"),
+    ("control_socket", "control_socket"),
+    ("control_group", "control_group"),
+    ("stats", "stats"),
 )
 
 Output = Callable[[ExhibitState], None]
@@ -652,7 +654,9 @@ class App:
         config, story = self.reloader()  # raises CommandError with every problem
         old_config, state = self.config, self.flow.state
         restart = [
-            name for name in RESTART_FIELDS if getattr(old_config, name) != getattr(config, name)
+            name
+            for name, path in RESTART_FIELDS
+            if attrgetter(path)(old_config) != attrgetter(path)(config)
         ]
         flow = self._make_flow(story, config, now)
         keep_place(flow, state, story, now)
@@ -839,7 +843,7 @@ class App:
             "language": page.language,
             "frame_rate": round(self.frame_rate(now), 1),
             "config": self.config.source,
-            "chord_seconds": self.config.chord_seconds,
+            "chord_seconds": self.config.gpio.chord_seconds,
             "errors": [{"message": e.message, "count": e.count} for e in self.errors.recent()],
             "problems": list(self.problems),
             "sleep": {

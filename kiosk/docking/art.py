@@ -16,14 +16,24 @@ screen's 16:9 area (the animation's composition scales with it).
 
 from __future__ import annotations
 
-import itertools
 import math
 import random
 from dataclasses import dataclass
 
 import pygame
 
-from kiosk.render import art
+from kiosk.render import bodies
+from kiosk.render import primitives as prim
+from kiosk.render.hatchway import (
+    HAND_LIGHT,
+    HAND_RIM,
+    NEAR_SKIN,
+    TunnelLight,
+    clasp,
+    far_palm,
+    sleeve,
+    tunnel_light,
+)
 from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED, Color, mix
 from kiosk.render.spacecraft import Sprite, finish
 
@@ -43,31 +53,31 @@ def exterior_sky(size: tuple[int, int], seed: int = 1975) -> pygame.Surface:
     u = unit_of(size)
     rng = random.Random(seed)
     surface = pygame.Surface(size)
-    art.gradient_stops(
+    prim.gradient_stops(
         surface,
         [(0.0, (1, 3, 10)), (0.45, (4, 9, 22)), (0.72, (9, 18, 40)), (1.0, (12, 24, 50))],
     )
     limb_top = round(h * 0.71)
-    art.milky_way(surface, rng, (-0.1 * w, 0.05 * h), (1.1 * w, 0.55 * h), 0.2 * u, 0.55)
+    prim.milky_way(surface, rng, (-0.1 * w, 0.05 * h), (1.1 * w, 0.55 * h), 0.2 * u, 0.55)
 
     def above_earth(x: float, y: float) -> float:
         return 1.0 if y < limb_top - 0.02 * h else 0.15
 
-    art.starfield(surface, rng, 1.05, weight=above_earth)
+    prim.starfield(surface, rng, 1.05, weight=above_earth)
     # The Sun is high up to the left, outside the picture: its glare reaches in.
-    art.glow(surface, (-0.05 * w, -0.2 * h), 0.9 * u, (255, 214, 160), 0.12, falloff=2.6)
-    art.glow(surface, (-0.02 * w, -0.14 * h), 0.38 * u, (255, 244, 226), 0.16, falloff=2.2)
+    prim.glow(surface, (-0.05 * w, -0.2 * h), 0.9 * u, (255, 214, 160), 0.12, falloff=2.6)
+    prim.glow(surface, (-0.02 * w, -0.14 * h), 0.38 * u, (255, 244, 226), 0.16, falloff=2.2)
     # Mostly ocean and cloud: the first docking happened high over the sea.
     rect = pygame.Rect(round(-0.45 * w), limb_top, round(1.9 * w), h - limb_top + 2)
-    art.earth_limb(surface, rect, rng, sun_side=-0.7, land=0.3, clouds=1.2)
+    bodies.earth_limb(surface, rect, rng, sun_side=-0.7, land=0.3, clouds=1.2)
     # Dusk towards the right: the far end of the limb fades towards night.
-    night = art.new_layer(size)
+    night = prim.new_layer(size)
     for x in range(w):
-        k = art.smoothstep(0.62, 1.02, x / w)
+        k = prim.smoothstep(0.62, 1.02, x / w)
         if k > 0:
             pygame.draw.line(night, (2, 4, 12, round(150 * k)), (x, limb_top - 4), (x, h))
     surface.blit(night, (0, 0))
-    art.vignette(surface, 0.3)
+    prim.vignette(surface, 0.3)
     return finish_rgb(surface)
 
 
@@ -89,7 +99,7 @@ def near_star_sprites(size: tuple[int, int]) -> list[pygame.Surface]:
         d = max(5, round(r * 10))
         surf = pygame.Surface((d, d))
         surf.fill((0, 0, 0))
-        art.glow(surf, (d / 2, d / 2), d / 2, tint, 0.35, falloff=2.4)
+        prim.glow(surf, (d / 2, d / 2), d / 2, tint, 0.35, falloff=2.4)
         pygame.draw.circle(surf, tint, (d / 2, d / 2), r)
         sprites.append(finish_rgb(surf))
     return sprites
@@ -134,6 +144,23 @@ def hatchway(size: tuple[int, int]) -> Hatchway:
     return Hatchway(c, 0.24 * u, 0.32 * u, (w / 2, c[1] + 0.07 * u))
 
 
+#: The view down the tunnel into Soyuz: dimmer and deeper, two far frames.
+_TUNNEL = TunnelLight(
+    focus=(1.08, 0.9),
+    falloff=1.9,
+    base=(60, 38, 24),
+    gain=(195, 180, 140),
+    frames=2,
+    frame_step=0.3,
+    shadow=(40, 22, 8, 34),
+    shadow_width=0.01,
+    highlight=(255, 222, 170, 22),
+    highlight_inset=0.008,
+    highlight_width=0.002,
+    blur=4,
+)
+
+
 def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
     """The docking module's wall with the hatch ring; warm light beyond the open
     hatchway (the cover is drawn over it until it opens).  Opaque."""
@@ -143,9 +170,9 @@ def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
     cx, cy = geo.centre
     ri, ro = geo.inner, geo.outer
     surface = pygame.Surface(size)
-    art.gradient_stops(surface, [(0.0, (22, 25, 34)), (0.6, (16, 18, 26)), (1.0, (8, 9, 14))])
+    prim.gradient_stops(surface, [(0.0, (22, 25, 34)), (0.6, (16, 18, 26)), (1.0, (8, 9, 14))])
     # Wall panels: faint seams and rivets, a lighter band round the hatch.
-    panels = art.new_layer(size)
+    panels = prim.new_layer(size)
     g = 0.2 * u
     lw = max(1, round(u * 0.002))
     for i in range(-8, 9):
@@ -160,28 +187,11 @@ def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
         pygame.draw.line(panels, (255, 255, 255, 14), (0, y + lw * 3), (w, y + lw * 3), lw)
     surface.blit(panels, (0, 0))
     # Warm light down the tunnel into Soyuz, with the far hatch frames.
-    d = round(2 * ri)
-    lc = (ri * 1.08, ri * 0.9)
-
-    def tunnel(x: float, y: float) -> tuple[float, float, float]:
-        t = math.hypot(x - lc[0], y - lc[1]) / ri
-        k = math.exp(-t * t * 1.9)
-        return (60 + 195 * k, 38 + 180 * k, 24 + 140 * k)
-
-    beyond = art.field((d, d), tunnel, (64, 64))
-    rings = art.new_layer((d, d))
-    for k in range(1, 3):
-        f = 1 - k * 0.3
-        c = (ri + (lc[0] - ri) * (1 - f), ri + (lc[1] - ri) * (1 - f))
-        pygame.draw.circle(rings, (40, 22, 8, 34), c, ri * f, max(1, round(u * 0.01)))
-        pygame.draw.circle(rings, (255, 222, 170, 22), c, ri * f - u * 0.008, lw)
-    beyond.blit(art.soften(rings, 4), (0, 0))
-    art.apply_mask(beyond, art.circle_mask((d, d), (ri, ri), ri))
-    surface.blit(beyond, (round(cx - ri), round(cy - ri)))
+    tunnel_light(surface, (cx, cy), ri, u, _TUNNEL)
     # Light spilling out round the hatch.
-    art.glow(surface, (cx, cy), ro * 1.9, (255, 178, 110), 0.1, falloff=1.8)
+    prim.glow(surface, (cx, cy), ro * 1.9, (255, 178, 110), 0.1, falloff=1.8)
     # The hatch ring: a lit metal torus with bolts.
-    art.hatch_ring(
+    prim.hatch_ring(
         surface,
         (cx, cy),
         ri,
@@ -193,7 +203,7 @@ def hatch_wall(size: tuple[int, int]) -> pygame.Surface:
         rim=(20, 18, 20),
         rim_width=max(2, round(u * 0.005)),
     )
-    art.vignette(surface, 0.5)
+    prim.vignette(surface, 0.5)
     return finish_rgb(surface)
 
 
@@ -206,8 +216,8 @@ def hatch_cover(size: tuple[int, int]) -> Sprite:
     R = r * ss
     d = round(2 * R) + 4
     c = (d / 2, d / 2)
-    layer = art.new_layer((d, d))
-    light = art.normalise((-0.45, -0.7, 0.55))
+    layer = prim.new_layer((d, d))
+    light = prim.normalise((-0.45, -0.7, 0.55))
 
     def dome(x: float, y: float) -> tuple[float, float, float]:
         dx, dy = (x - c[0]) / R, (y - c[1]) / R
@@ -216,8 +226,8 @@ def hatch_cover(size: tuple[int, int]) -> Sprite:
         lam = 0.25 + 0.75 * max(0.0, dx * 0.55 * light[0] + dy * 0.55 * light[1] + nz * light[2])
         return (110 * lam, 114 * lam, 122 * lam)
 
-    body = art.field((d, d), dome, (64, 64))
-    art.apply_mask(body, art.circle_mask((d, d), c, R))
+    body = prim.field((d, d), dome, (64, 64))
+    prim.apply_mask(body, prim.circle_mask((d, d), c, R))
     layer.blit(body, (0, 0))
     lw = max(2, round(R * 0.02))
     pygame.draw.circle(layer, (170, 172, 178, 255), c, R - lw, lw)
@@ -229,7 +239,7 @@ def hatch_cover(size: tuple[int, int]) -> Sprite:
         pygame.draw.line(layer, (60, 60, 66, 255), c, p, lw * 2)
     pygame.draw.circle(layer, (70, 70, 76, 255), c, R * 0.36, lw * 3)
     pygame.draw.circle(layer, (186, 188, 194, 255), c, R * 0.36, lw)
-    art.shaded_sphere(layer, c, R * 0.07, (150, 150, 156), light=light, specular=0.5)
+    prim.shaded_sphere(layer, c, R * 0.07, (150, 150, 156), light=light, specular=0.5)
     for k in range(12):
         a = k / 12 * 2 * math.pi
         p = (c[0] + math.cos(a) * R * 0.93, c[1] + math.sin(a) * R * 0.93)
@@ -238,45 +248,7 @@ def hatch_cover(size: tuple[int, int]) -> Sprite:
     return Sprite(finish(small, rle=False), ((c[0] - R) / ss, c[1] / ss))
 
 
-def _sleeve(
-    surface: pygame.Surface,
-    start: art.Point,
-    end: art.Point,
-    radius: float,
-    cloth: Color,
-    cuff: Color,
-) -> None:
-    """A forearm in a sleeve from ``start`` to a coloured cuff ending at ``end``."""
-    light = (-0.3, -0.8, 0.5)
-    dx, dy = end[0] - start[0], end[1] - start[1]
-    length = math.hypot(dx, dy)
-    ux, uy = dx / length, dy / length
-    cuff_w = radius * 0.85
-    mid = (end[0] - ux * cuff_w, end[1] - uy * cuff_w)
-    arm = art.capsule_polygon(start, mid, radius, radius * 0.96)
-    art.drop_shadow(surface, [("poly", arm)], (radius * 0.1, radius * 0.25), radius * 0.25, 110)
-    art.shaded_tube(
-        surface, arm, cloth, start, end, radius, light=light, specular=0.12, ambient=0.3
-    )
-    band = art.capsule_polygon(mid, end, radius * 1.02, radius * 1.0)
-    art.shaded_tube(surface, band, cuff, start, end, radius, light=light, specular=0.2, ambient=0.3)
-    nx, ny = -uy, ux
-    stripe = art.new_layer(surface.get_size())
-    p = (mid[0] + ux * cuff_w * 0.3, mid[1] + uy * cuff_w * 0.3)
-    pygame.draw.line(
-        stripe,
-        (255, 255, 255, 110),
-        (p[0] + nx * radius * 0.98, p[1] + ny * radius * 0.98),
-        (p[0] - nx * radius * 0.98, p[1] - ny * radius * 0.98),
-        max(1, round(radius * 0.06)),
-    )
-    surface.blit(stripe, (0, 0))
-
-
-_SKIN_NEAR: Color = (236, 190, 150)
 _SKIN_FAR: Color = (222, 172, 134)
-_RIM: Color = (255, 214, 160)
-_HAND_LIGHT = (-0.35, -0.94)
 
 
 def _hand_open(surface: pygame.Surface, P, u: float, side: int, skin: Color) -> None:
@@ -284,14 +256,14 @@ def _hand_open(surface: pygame.Surface, P, u: float, side: int, skin: Color) -> 
     fingers reaching forward, the thumb along the top (``side`` -1 reaches from the
     left, +1 from the right, mirrored)."""
 
-    def Q(x: float, y: float) -> art.Point:
+    def Q(x: float, y: float) -> prim.Point:
         return P(-side * x, y)
 
-    palm: art.Shape = [
+    palm: prim.Shape = [
         ("ellipse", Q(-0.115, 0.045), 0.088 * u, 0.06 * u, 0.1 * side),
         ("capsule", Q(-0.19, 0.06), Q(-0.13, 0.05), 0.064 * u, 0.066 * u),
     ]
-    fingers: art.Shape = [
+    fingers: prim.Shape = [
         ("capsule", Q(-0.05, y0), Q(x1, y1), r * u, r * u * 0.88)
         for y0, x1, y1, r in (
             (0.006, 0.075, 0.004, 0.02),
@@ -300,102 +272,47 @@ def _hand_open(surface: pygame.Surface, P, u: float, side: int, skin: Color) -> 
             (0.088, 0.052, 0.096, 0.016),
         )
     ]
-    thumb: art.Shape = [
+    thumb: prim.Shape = [
         ("capsule", Q(-0.14, 0.0), Q(-0.075, -0.035), 0.028 * u, 0.024 * u),
         ("capsule", Q(-0.075, -0.035), Q(-0.03, -0.05), 0.024 * u, 0.02 * u),
     ]
-    art.drop_shadow(surface, palm + fingers, (0.004 * u, 0.012 * u), 0.016 * u, 110)
-    art.shaded_shape(surface, palm, skin, light=_HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=_RIM)
-    art.drop_shadow(surface, fingers, (0.002 * u, 0.006 * u), 0.008 * u, 90)
-    art.shaded_shape(
+    prim.drop_shadow(surface, palm + fingers, (0.004 * u, 0.012 * u), 0.016 * u, 110)
+    prim.shaded_shape(
+        surface, palm, skin, light=HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=HAND_RIM
+    )
+    prim.drop_shadow(surface, fingers, (0.002 * u, 0.006 * u), 0.008 * u, 90)
+    prim.shaded_shape(
         surface,
         fingers,
         skin,
-        light=_HAND_LIGHT,
+        light=HAND_LIGHT,
         relief=0.012 * u,
         shadow=0.64,
         highlight=0.14,
-        rim=_RIM,
+        rim=HAND_RIM,
     )
-    lines = art.new_layer(surface.get_size())
+    lines = prim.new_layer(surface.get_size())
     lw = max(1, round(u * 0.003))
     for y in (0.021, 0.05, 0.077):
         pygame.draw.line(lines, (110, 58, 30, 90), Q(-0.035, y), Q(0.06, y + 0.002), lw)
     surface.blit(lines, (0, 0))
-    art.drop_shadow(surface, thumb, (0.003 * u, 0.01 * u), 0.012 * u, 120)
-    art.shaded_shape(
+    prim.drop_shadow(surface, thumb, (0.003 * u, 0.01 * u), 0.012 * u, 120)
+    prim.shaded_shape(
         surface,
         thumb,
         skin,
-        light=_HAND_LIGHT,
+        light=HAND_LIGHT,
         relief=0.014 * u,
         shadow=0.64,
         highlight=0.14,
-        rim=_RIM,
-    )
-
-
-def _clasp(surface: pygame.Surface, P, u: float) -> None:
-    """Two right hands clasped: the far hand's fingers over the back of the near one,
-    the near hand's thumb over the top of the far one."""
-    hand_b: art.Shape = [("ellipse", P(0.1, 0.035), 0.12 * u, 0.078 * u, 0.3)]
-    art.shaded_shape(
-        surface, hand_b, _SKIN_FAR, light=_HAND_LIGHT, relief=0.03 * u, shadow=0.62, rim=_RIM
-    )
-    hand_a: art.Shape = [
-        ("ellipse", P(-0.07, 0.03), 0.135 * u, 0.085 * u, -0.28),
-        ("capsule", P(-0.19, 0.062), P(-0.1, 0.04), 0.068 * u, 0.075 * u),
-    ]
-    art.drop_shadow(surface, hand_a, (0.004 * u, 0.012 * u), 0.016 * u, 110)
-    art.shaded_shape(
-        surface, hand_a, _SKIN_NEAR, light=_HAND_LIGHT, relief=0.035 * u, shadow=0.62, rim=_RIM
-    )
-    fingers = [
-        ((0.04, -0.035), (-0.075, 0.0), 0.022),
-        ((0.05, 0.006), (-0.075, 0.05), 0.023),
-        ((0.05, 0.047), (-0.06, 0.092), 0.021),
-        ((0.045, 0.086), (-0.03, 0.122), 0.018),
-    ]
-    group: art.Shape = [("capsule", P(*a0), P(*a1), r * u, r * u * 0.94) for a0, a1, r in fingers]
-    art.drop_shadow(surface, group, (0.004 * u, 0.012 * u), 0.014 * u, 130)
-    art.shaded_shape(
-        surface,
-        group,
-        _SKIN_FAR,
-        light=_HAND_LIGHT,
-        relief=0.014 * u,
-        shadow=0.64,
-        highlight=0.14,
-        rim=_RIM,
-    )
-    det = art.new_layer(surface.get_size())
-    lw = max(1, round(u * 0.003))
-    for (a0, a1, _r), (b0, b1, _r2) in itertools.pairwise(fingers):
-        m0 = ((a0[0] + b0[0]) / 2, (a0[1] + b0[1]) / 2)
-        m1 = ((a1[0] + b1[0]) / 2 + 0.02, (a1[1] + b1[1]) / 2)
-        pygame.draw.line(det, (90, 46, 24, 150), P(*m0), P(*m1), lw)
-    surface.blit(det, (0, 0))
-    thumb: art.Shape = [
-        ("capsule", P(-0.13, -0.03), P(-0.01, -0.068), 0.03 * u, 0.026 * u),
-        ("capsule", P(-0.01, -0.068), P(0.085, -0.078), 0.026 * u, 0.022 * u),
-    ]
-    art.drop_shadow(surface, thumb, (0.004 * u, 0.012 * u), 0.012 * u, 130)
-    art.shaded_shape(
-        surface,
-        thumb,
-        _SKIN_NEAR,
-        light=_HAND_LIGHT,
-        relief=0.016 * u,
-        shadow=0.64,
-        highlight=0.14,
-        rim=_RIM,
+        rim=HAND_RIM,
     )
 
 
 #: The arms' shoulder ends and wrists, in units about the meeting point.
 _ARM = {-1: ((-1.05, 0.42), (-0.2, 0.06)), 1: ((1.05, 0.42), (0.2, 0.06))}
 _CLOTH = {-1: (206, 212, 224), 1: (222, 216, 200)}
-_CUFF = {-1: art.scale_color(APOLLO_BLUE, 0.78), 1: art.scale_color(SOYUZ_RED, 0.88)}
+_CUFF = {-1: prim.scale_color(APOLLO_BLUE, 0.78), 1: prim.scale_color(SOYUZ_RED, 0.88)}
 
 
 def arm(size: tuple[int, int], side: int, *, clasped: bool = False) -> Sprite:
@@ -407,21 +324,22 @@ def arm(size: tuple[int, int], side: int, *, clasped: bool = False) -> Sprite:
     U = u * ss
     w = round(2.3 * U) if clasped else round(1.25 * U)
     h = round(0.85 * U)
-    layer = art.new_layer((w, h))
+    layer = prim.new_layer((w, h))
     ox = w / 2 if clasped else (w - 0.12 * U if side < 0 else 0.12 * U)
     oy = 0.32 * U
 
-    def P(x: float, y: float) -> art.Point:
+    def P(x: float, y: float) -> prim.Point:
         return (ox + x * U, oy + y * U)
 
     sides = (1, -1) if clasped else (side,)
     for sd in sides:
         start, end = _ARM[sd]
-        _sleeve(layer, P(*start), P(*end), 0.1 * U, _CLOTH[sd], _CUFF[sd])
+        sleeve(layer, P(*start), P(*end), 0.1 * U, _CLOTH[sd], _CUFF[sd])
     if clasped:
-        _clasp(layer, P, U)
+        far_palm(layer, P, U, _SKIN_FAR)
+        clasp(layer, P, U, _SKIN_FAR)
     else:
-        _hand_open(layer, P, U, side, _SKIN_NEAR if side < 0 else _SKIN_FAR)
+        _hand_open(layer, P, U, side, NEAR_SKIN if side < 0 else _SKIN_FAR)
     small = pygame.transform.smoothscale(layer, (w // ss, h // ss))
     return Sprite(finish(small), (ox / ss, oy / ss))
 
@@ -452,9 +370,9 @@ def eclipse_sky(size: tuple[int, int], seed: int = 719) -> pygame.Surface:
     u = unit_of(size)
     rng = random.Random(seed)
     surface = pygame.Surface(size)
-    art.gradient_stops(surface, [(0.0, (1, 2, 7)), (0.7, (3, 6, 16)), (1.0, (6, 11, 26))])
-    art.starfield(surface, rng, 0.55, brightness=0.8)
-    marks = art.new_layer(size)
+    prim.gradient_stops(surface, [(0.0, (1, 2, 7)), (0.7, (3, 6, 16)), (1.0, (6, 11, 26))])
+    prim.starfield(surface, rng, 0.55, brightness=0.8)
+    marks = prim.new_layer(size)
     colour = (200, 214, 235, 120)
     m = 0.06 * u
     arm_len = 0.07 * u
@@ -465,8 +383,23 @@ def eclipse_sky(size: tuple[int, int], seed: int = 719) -> pygame.Surface:
             pygame.draw.line(marks, colour, (x, y), (x + dx * arm_len, y), lw)
             pygame.draw.line(marks, colour, (x, y), (x, y + dy * arm_len), lw)
     surface.blit(marks, (0, 0))
-    art.vignette(surface, 0.35)
+    prim.vignette(surface, 0.35)
     return finish_rgb(surface)
+
+
+#: The corona seen from Soyuz: shorter, finer streamers closer to the disc.
+_STREAMERS = bodies.Streamers(
+    count=170,
+    tilt=0.4,
+    focus=3,
+    length=(0.7, 2.2),
+    width=(0.05, 0.26),
+    brightness=(0.03, 0.08),
+    bend=0.22,
+    colour=(240, 236, 226),
+    shrink=3,
+    blur=2.5,
+)
 
 
 def corona(sky: pygame.Surface, view: SunView, seed: int = 1975) -> Sprite:
@@ -480,44 +413,10 @@ def corona(sky: pygame.Surface, view: SunView, seed: int = 1975) -> Sprite:
     box = box.clip(sky.get_rect())
     region = sky.subsurface(box).copy()
     c = (view.sun[0] - box.x, view.sun[1] - box.y)
-    f = 3
-    lw_, lh_ = max(2, box.w // f), max(2, box.h // f)
-    streams = pygame.Surface((lw_, lh_))
-    streams.fill((0, 0, 0))
-    tmp = pygame.Surface((lw_, lh_))
-    tilt = 0.4
     base = r_disc * 0.7
-    for _ in range(170):
-        a = rng.uniform(0, 2 * math.pi)
-        eq = abs(math.cos(a - tilt)) ** 3
-        length = r_disc * (0.7 + 2.2 * eq * rng.uniform(0.4, 1.0) + rng.uniform(0, 0.5))
-        wd = r_disc * (0.05 + 0.26 * eq) * rng.uniform(0.5, 1.0)
-        k = rng.uniform(0.03, 0.08)
-        bend = math.sin(2 * (a - tilt)) * -0.22 * eq
-        bx, by = c[0] + math.cos(a) * base, c[1] + math.sin(a) * base
-        tx = c[0] + math.cos(a + bend) * (base + length)
-        ty = c[1] + math.sin(a + bend) * (base + length)
-        mx_ = c[0] + math.cos(a + bend * 0.4) * (base + length * 0.45)
-        my_ = c[1] + math.sin(a + bend * 0.4) * (base + length * 0.45)
-        nx, ny = -math.sin(a), math.cos(a)
-        shape = [
-            (bx + nx * wd, by + ny * wd),
-            (mx_ + nx * wd * 0.55, my_ + ny * wd * 0.55),
-            (tx, ty),
-            (mx_ - nx * wd * 0.55, my_ - ny * wd * 0.55),
-            (bx - nx * wd, by - ny * wd),
-        ]
-        tmp.fill((0, 0, 0))
-        pygame.draw.polygon(
-            tmp, art.scale_color((240, 236, 226), k), [(x / f, y / f) for x, y in shape]
-        )
-        streams.blit(tmp, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
-    streams = art.soften(streams, 2.5)
-    region.blit(
-        pygame.transform.smoothscale(streams, box.size), (0, 0), special_flags=pygame.BLEND_RGB_ADD
-    )
-    art.glow(region, c, r_disc * 2.6, (120, 130, 170), 0.28, falloff=2.2)
-    art.glow(region, c, r_disc * 1.6, (236, 232, 220), 0.55, falloff=2.8)
+    bodies.corona_streamers(region, c, r_disc, rng, _STREAMERS, root=base, reach_from=base)
+    prim.glow(region, c, r_disc * 2.6, (120, 130, 170), 0.28, falloff=2.2)
+    prim.glow(region, c, r_disc * 1.6, (236, 232, 220), 0.55, falloff=2.8)
     return Sprite(finish_rgb(region), c)
 
 
@@ -530,16 +429,16 @@ def glare(view: SunView, size: tuple[int, int]) -> Sprite:
     surface = pygame.Surface((d, d))
     surface.fill((0, 0, 0))
     c = (d / 2, d / 2)
-    art.glow(surface, c, r, (255, 214, 160), 0.35, falloff=2.6)
-    art.glow(surface, c, r * 0.5, (255, 244, 226), 0.6, falloff=2.4)
-    art.glow(surface, c, view.sun_radius * 5, (255, 252, 240), 1.0, falloff=1.6)
+    prim.glow(surface, c, r, (255, 214, 160), 0.35, falloff=2.6)
+    prim.glow(surface, c, r * 0.5, (255, 244, 226), 0.6, falloff=2.4)
+    prim.glow(surface, c, view.sun_radius * 5, (255, 252, 240), 1.0, falloff=1.6)
     # Two faint diffraction spikes, as a camera lens would show.
     spikes = pygame.Surface((d, d))
     spikes.fill((0, 0, 0))
     for ang in (0.35, 0.35 + math.pi / 2):
         dx, dy = math.cos(ang) * r * 0.55, math.sin(ang) * r * 0.55
         pygame.draw.line(spikes, (150, 140, 120), (c[0] - dx, c[1] - dy), (c[0] + dx, c[1] + dy), 4)
-    spikes = art.soften(spikes, 5)
+    spikes = prim.soften(spikes, 5)
     surface.blit(spikes, (0, 0), special_flags=pygame.BLEND_RGB_ADD)
     return Sprite(finish_rgb(surface), c)
 
@@ -548,7 +447,7 @@ def sun_disc(view: SunView) -> Sprite:
     """The Sun's white-hot disc with a little limb darkening; anchor: centre."""
     r = view.sun_radius
     d = max(4, round(2 * r * 2.2))
-    layer = art.new_layer((d, d))
+    layer = prim.new_layer((d, d))
     c = (d / 2, d / 2)
     for i in range(8, 0, -1):
         k = i / 8

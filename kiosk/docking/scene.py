@@ -1,4 +1,4 @@
-"""The docking scene: 80 seconds from rendezvous to the artificial eclipse.
+"""The docking scene: from the rendezvous to the artificial eclipse and a last look.
 
 What happens when comes from the pure timeline in :mod:`kiosk.docking.timeline`
 (so a frame depends only on ``t`` and the visitor's grip); this module turns a
@@ -26,6 +26,7 @@ from kiosk.core.flow import FlowState, Page
 from kiosk.docking import art as da
 from kiosk.docking import timeline as tl
 from kiosk.docking.text import DockingText
+from kiosk.render import primitives as prim
 from kiosk.render import spacecraft as sc
 from kiosk.render.spacecraft import Sprite, ZoomSprite
 from kiosk.scenes.compositor import Compositor, Layer
@@ -176,7 +177,7 @@ class DockingScene:
         r = max(4, round(self.unit * 0.02))
         surface = pygame.Surface((2 * r, 2 * r))
         surface.fill((0, 0, 0))
-        sc.art.glow(surface, (r, r), r, (255, 226, 170), 0.9, falloff=2.2)
+        prim.glow(surface, (r, r), r, (255, 226, 170), 0.9, falloff=2.2)
         return da.finish_rgb(surface)
 
     @staticmethod

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pygame
 
 from kiosk.content import Language
-from kiosk.docking.timeline import SCENES, TOTAL, DockingFrame
+from kiosk.docking.timeline import SEGMENTS, TOTAL, DockingFrame
 from kiosk.layout import Box, DockingLayout, docking_layout
 from kiosk.render import palette
 from kiosk.render.painter import to_rect
@@ -317,18 +317,18 @@ class DockingText:
         return font
 
     def progress(self, t: float) -> Layer:
-        """A thin bar in five segments, one per scene, filled up to ``t``."""
+        """A thin bar in parts, one per segment of the timeline, filled up to ``t``."""
         bar = self.layout.progress
         g = self.ctx.grid
         gap = g.px(10)
-        usable = bar.w - gap * (len(SCENES) - 1)
+        usable = bar.w - gap * (len(SEGMENTS) - 1)
         segments = []
         x = bar.x
-        for scene in SCENES:
-            w = round(usable * scene.duration / TOTAL)
+        for segment in SEGMENTS:
+            w = round(usable * segment.duration / TOTAL)
             filled = 0
-            if t > scene.start:
-                k = min(1.0, (t - scene.start) / scene.duration)
+            if t > segment.start:
+                k = min(1.0, (t - segment.start) / segment.duration)
                 filled = max(bar.h, round(w * k))
             segments.append((x, w, filled))
             x += w + gap

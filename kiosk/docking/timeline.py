@@ -1,18 +1,22 @@
 """The docking animation as a pure function of time (and of the visitor's grip).
 
-Eighty seconds in five scenes, each a fixed stretch of the timeline so that Dock
-can jump to the next one and every frame is the same at any frame rate:
+Five segments, each a fixed stretch of the timeline so that Dock can jump to the
+next one and every frame is the same at any frame rate.  :data:`SEGMENTS` is the
+only place their boundaries are written; everything else derives from it:
 
-1. **Rendezvous** (0–20 s): Soyuz 19 holds attitude; Apollo with its docking
-   module brakes towards it from 55 m, thrusters puffing.
-2. **Capture** (20–40 s): the guide ring extends, the rings touch at 0.12 m/s,
-   the capture latches close, the shock absorbers take the motion, the ring
-   retracts and the structural latches close (hard dock).
-3. **Handshake** (40–55 s): inside, the hatch opens and two hands meet.  A grip
-   on the sculpted hand during this scene makes them meet at once.
-4. **Eclipse** (55–73 s): 19 July; the craft part, then Apollo's disc covers the
-   Sun for Soyuz's camera and the corona appears.
-5. **Closing** (73–80 s): the two craft over the Earth and a closing line.
+1. **Rendezvous**: Soyuz 19 holds attitude; Apollo with its docking module brakes
+   towards it from 55 m, thrusters puffing.
+2. **Capture**: the guide ring extends, the rings touch at 0.12 m/s, the capture
+   latches close, the shock absorbers take the motion, the ring retracts and the
+   structural latches close (hard dock).
+3. **Handshake**: inside, the hatch opens and two hands meet.  A grip on the
+   sculpted hand during this segment makes them meet at once.
+4. **Eclipse**: 19 July; the craft part, then Apollo's disc covers the Sun for
+   Soyuz's camera and the corona appears.
+5. **Closing**: the two craft over the Earth and a closing line.
+
+(A *segment* is a stretch of this timeline; a *scene* is something the renderer
+draws, such as :class:`kiosk.docking.scene.DockingScene`.)
 
 Physics of the approach.  Time on screen runs faster than mission time at first
 and slows to real time at contact: mission seconds still to go before contact
@@ -37,12 +41,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-# -- scenes --------------------------------------------------------------------
+# -- segments ------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Scene:
-    """One scene of the animation: a name and where it sits on the timeline."""
+class Segment:
+    """One segment of the animation: a name and where it sits on the timeline."""
 
     name: str
     start: float
@@ -53,17 +57,23 @@ class Scene:
         """Seconds."""
         return self.end - self.start
 
+    @property
+    def window(self) -> tuple[float, float]:
+        """``(start, end)``."""
+        return (self.start, self.end)
 
-SCENES: tuple[Scene, ...] = (
-    Scene("rendezvous", 0.0, 20.0),
-    Scene("capture", 20.0, 40.0),
-    Scene("handshake", 40.0, 55.0),
-    Scene("eclipse", 55.0, 73.0),
-    Scene("closing", 73.0, 80.0),
+
+SEGMENTS: tuple[Segment, ...] = (
+    Segment("rendezvous", 0.0, 20.0),
+    Segment("capture", 20.0, 40.0),
+    Segment("handshake", 40.0, 55.0),
+    Segment("eclipse", 55.0, 73.0),
+    Segment("closing", 73.0, 80.0),
 )
-TOTAL = SCENES[-1].end
-#: Where Dock jumps to: the start of every scene after the first.
-MARKS: tuple[float, ...] = tuple(s.start for s in SCENES[1:])
+RENDEZVOUS, CAPTURE, HANDSHAKE, ECLIPSE_SEGMENT, CLOSING_SEGMENT = SEGMENTS
+TOTAL = SEGMENTS[-1].end
+#: Where Dock jumps to: the start of every segment after the first.
+MARKS: tuple[float, ...] = tuple(s.start for s in SEGMENTS[1:])
 
 # -- the approach (mission facts and the braking model) --------------------------
 
@@ -87,13 +97,16 @@ T_HARD_DOCK = RETRACT[1]
 
 # -- shots (camera set-ups) -------------------------------------------------------
 
-WIDE = (0.0, 20.0)
-TWO_SHOT = (20.0, 25.5)
-CLOSE_UP = (25.5, 40.0)
-INTERIOR = (40.0, 55.0)
-UNDOCK = (55.0, 60.5)
-ECLIPSE = (60.5, 73.0)
-CLOSING = (73.0, 80.0)
+# Each segment is one shot or two; the cuts inside a segment are the only times here.
+CUT_TO_CLOSE_UP = 25.5
+CUT_TO_ECLIPSE = 60.5
+WIDE = RENDEZVOUS.window
+TWO_SHOT = (CAPTURE.start, CUT_TO_CLOSE_UP)
+CLOSE_UP = (CUT_TO_CLOSE_UP, CAPTURE.end)
+INTERIOR = HANDSHAKE.window
+UNDOCK = (ECLIPSE_SEGMENT.start, CUT_TO_ECLIPSE)
+ECLIPSE = (CUT_TO_ECLIPSE, ECLIPSE_SEGMENT.end)
+CLOSING = CLOSING_SEGMENT.window
 #: Metres of the scene across the picture's height, per shot.
 WIDE_VIEW = (58.0, 32.0)  # zooms in smoothly
 TWO_SHOT_VIEW = 20.0
@@ -140,13 +153,13 @@ CAPTION_OPEN = 0.45  # seconds for a caption to open or close
 CAPTIONS: tuple[tuple[str, float, float], ...] = (
     ("approach", 0.0, 19.7),
     ("capture", 20.3, 37.3),
-    ("docked", 37.7, 40.0),
+    ("docked", 37.7, CAPTURE.end),
     ("eclipse", 55.3, 72.8),
     ("closing", 73.6, TOTAL),
 )
 GRIP_HINT_FROM = HATCH_OPEN[0] + 0.3
 
-#: Moments worth a still (storyboard, tests): one or more per scene.
+#: Moments worth a still (storyboard, tests): one or more per segment.
 KEY_FRAMES: tuple[tuple[str, float], ...] = (
     ("rendezvous", 9.0),
     ("ring", 23.5),
@@ -160,16 +173,16 @@ KEY_FRAMES: tuple[tuple[str, float], ...] = (
 )
 
 
-def scene_at(t: float) -> Scene:
-    """The scene playing at ``t`` (the first before it starts, the last after it ends)."""
-    for scene in SCENES:
-        if t < scene.end:
-            return scene
-    return SCENES[-1]
+def segment_at(t: float) -> Segment:
+    """The segment playing at ``t`` (the first before it starts, the last after it ends)."""
+    for segment in SEGMENTS:
+        if t < segment.end:
+            return segment
+    return SEGMENTS[-1]
 
 
 def next_mark(t: float) -> float | None:
-    """Where Dock jumps to from ``t``: the next scene's start (None in the last scene)."""
+    """Where Dock jumps to from ``t``: the next segment's start (None in the last one)."""
     for mark in MARKS:
         if mark > t:
             return mark
@@ -416,7 +429,7 @@ class Interior:
 
 
 def interior_at(t: float, grip: float | None = None) -> Interior:
-    """The handshake scene at ``t``."""
+    """The handshake segment at ``t``."""
     meet = meet_time(grip)
     after = t - meet
     clasp = smooth(after / 0.35) if after > 0 else 0.0
@@ -542,7 +555,7 @@ class DockingFrame:
     """
 
     t: float
-    scene: Scene
+    segment: Segment
     shot: str
     progress: float
     captions: tuple[Caption, ...]
@@ -594,8 +607,8 @@ def _latch_glow(t: float) -> float:
 def frame_at(t: float, grip: float | None = None) -> DockingFrame:
     """The animation at ``t`` seconds (clamped to 0…TOTAL), with the visitor's grip."""
     t = min(TOTAL, max(0.0, t))
-    scene = scene_at(t)
-    common = {"t": t, "scene": scene, "progress": t / TOTAL, "captions": captions_at(t, grip)}
+    segment = segment_at(t)
+    common = {"t": t, "segment": segment, "progress": t / TOTAL, "captions": captions_at(t, grip)}
     if t < CLOSE_UP[1]:
         shot = "wide" if t < WIDE[1] else "two" if t < TWO_SHOT[1] else "close"
         return DockingFrame(

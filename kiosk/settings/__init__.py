@@ -19,10 +19,11 @@ import os
 import re
 import tomllib
 import zoneinfo
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, is_dataclass, replace
+from operator import attrgetter
 from pathlib import Path
 
-from hardware.config import BUTTON_NAMES, ButtonPins, GpioConfig, LedPins
+from hardware.config import BUTTON_NAMES, GpioConfig, SensorConfig
 from kiosk.core.schedule import ALL_DAY, DAYS, OpeningHours, format_day, parse_date, parse_day
 from kiosk.exc import BadValue
 from kiosk.settings.tomlpos import Locator, error_line, suggest
@@ -31,9 +32,6 @@ log = logging.getLogger(__name__)
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets"
 BUTTONS = BUTTON_NAMES
-#: BCM pins: the hardware layer's standard wiring (hardware/README.md).
-DEFAULT_BUTTON_PINS = tuple(ButtonPins().as_dict().items())
-DEFAULT_LED_PINS = tuple(LedPins().as_dict().items())
 DEFAULT_CONFIG_PATH = Path("/etc/kiosk/kiosk.toml")
 #: The copy of the last config file that loaded without problems, in the data folder.
 LAST_GOOD_NAME = "last-good-config.toml"
@@ -51,13 +49,11 @@ class Config:
     content_dir: Path = field(default=ASSETS_DIR / "story")
     font_dir: Path = field(default=ASSETS_DIR / "fonts")
     data_dir: Path = Path("/var/lib/kiosk")  # statistics and the last good config
-    serial_port: str | None = None  # None: find the sensor by itself
-    gpio: bool = True
-    sensor: bool = True
-    button_pins: tuple[tuple[str, int], ...] = DEFAULT_BUTTON_PINS
-    led_pins: tuple[tuple[str, int], ...] = DEFAULT_LED_PINS
-    bounce_ms: int = GpioConfig().bounce_ms
-    chord_seconds: float = GpioConfig().chord_seconds
+    #: [gpio]: buttons and LED rings, handed to the hardware layer as they are (its
+    #: defaults are the standard wiring of hardware/README.md, BCM numbers).
+    gpio: GpioConfig = field(default_factory=GpioConfig)
+    #: [sensor]: the handshake sensor; ``port`` None finds the sensor by itself.
+    sensor: SensorConfig = field(default_factory=SensorConfig)
     volume: float = 0.7
     mute: bool = False
     hours: OpeningHours | None = None  # None: always open
@@ -217,8 +213,9 @@ def _closed(value: object) -> frozenset[dt.date]:
     return frozenset(dates)
 
 
-#: table → key → (Config field name, converter).  ``kind:name`` fields are assembled
-#: after the loop (pins into tables, hours into :class:`OpeningHours`).
+#: table → key → (Config field name, converter).  A dotted name is a field of a nested
+#: settings dataclass (``gpio.buttons.next``: ``Config.gpio.buttons.next``).
+#: ``kind:name`` fields are assembled after the loop (hours into :class:`OpeningHours`).
 SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
     "exhibit": {
         "idle_timeout": ("idle_timeout", _seconds),
@@ -232,14 +229,14 @@ SCHEMA: dict[str, dict[str, tuple[str, object]]] = {
         "data": ("data_dir", _path),
     },
     "sound": {"volume": ("volume", _volume), "mute": ("mute", _bool)},
-    "sensor": {"port": ("serial_port", _port), "enabled": ("sensor", _bool)},
+    "sensor": {"port": ("sensor.port", _port), "enabled": ("sensor.enabled", _bool)},
     "gpio": {
-        "enabled": ("gpio", _bool),
-        "bounce_ms": ("bounce_ms", _bounce),
-        "chord_seconds": ("chord_seconds", _chord),
+        "enabled": ("gpio.enabled", _bool),
+        "bounce_ms": ("gpio.bounce_ms", _bounce),
+        "chord_seconds": ("gpio.chord_seconds", _chord),
     },
-    "gpio.buttons": {name: (f"button:{name}", _pin) for name in BUTTONS},
-    "gpio.leds": {name: (f"led:{name}", _pin) for name in BUTTONS},
+    "gpio.buttons": {name: (f"gpio.buttons.{name}", _pin) for name in BUTTONS},
+    "gpio.leds": {name: (f"gpio.leds.{name}", _pin) for name in BUTTONS},
     "hours": {
         "timezone": ("hours:timezone", _zone),
         **{day: (f"hours:{day}", _day) for day in DAYS},
@@ -348,7 +345,8 @@ def parse_config(text: str, path: Path, base: Config) -> tuple[Config, list[Conf
                         path, line, f"{table}.{key}", f"expected {exc}, got {got!r}{hint}"
                     )
                 )
-    _assemble_pins(changes, base, path, locate, problems)
+    _assemble_nested(changes, base)
+    _check_pins(changes, base, path, locate, problems)
     _assemble_hours(changes, failed, path, locate, problems)
     return replace(base, **changes, source=str(path)), problems
 
@@ -366,25 +364,43 @@ def _tables(data: dict[str, object]) -> list[tuple[str, object]]:
     return tables
 
 
-def _assemble_pins(
+def _assemble_nested(changes: dict[str, object], base: Config) -> None:
+    """Fold dotted entries (``gpio.buttons.next``) into copies of ``base``'s nested
+    settings (``changes["gpio"]``), each level a ``dataclasses.replace``."""
+    tree: dict[str, object] = {}
+    for key in [k for k in changes if "." in k]:
+        *parents, leaf = key.split(".")
+        node = tree
+        for part in parents:
+            node = node.setdefault(part, {})  # type: ignore[assignment]
+        node[leaf] = changes.pop(key)
+
+    def apply(obj: object, values: dict[str, object]) -> object:
+        fields = {
+            name: apply(getattr(obj, name), sub) if isinstance(sub, dict) else sub
+            for name, sub in values.items()
+        }
+        assert is_dataclass(obj)
+        return replace(obj, **fields)  # type: ignore[type-var]
+
+    for name, values in tree.items():
+        changes[name] = apply(getattr(base, name), values)  # type: ignore[arg-type]
+
+
+def _check_pins(
     changes: dict[str, object],
     base: Config,
     path: Path,
     locate: Locator,
     problems: list[ConfigProblem],
 ) -> None:
-    """Fold ``button:NAME`` / ``led:NAME`` entries into the pin tables; refuse shared pins."""
-    pins = {
-        "buttons": dict(base.button_pins),
-        "leds": dict(base.led_pins),
-    }
-    for key in list(changes):
-        kind, _, name = key.partition(":")
-        if kind in ("button", "led"):
-            pins["buttons" if kind == "button" else "leds"][name] = changes.pop(key)  # type: ignore[assignment]
+    """Refuse a GPIO pin used twice: the previous, working wiring is kept."""
+    gpio = changes.get("gpio")
+    if not isinstance(gpio, GpioConfig):
+        return
     used: dict[int, str] = {}
-    for table, mapping in pins.items():
-        for name, pin in mapping.items():
+    for table, pins in (("buttons", gpio.buttons), ("leds", gpio.leds)):
+        for name, pin in pins.as_dict().items():
             other = used.get(pin)
             if other is not None:
                 problems.append(
@@ -395,10 +411,9 @@ def _assemble_pins(
                         f"expected a pin of its own, got GPIO {pin}, already used by {other}",
                     )
                 )
-                return  # keep the previous, working wiring
+                changes["gpio"] = replace(gpio, buttons=base.gpio.buttons, leds=base.gpio.leds)
+                return
             used[pin] = f"gpio.{table}.{name}"
-    changes["button_pins"] = tuple(pins["buttons"].items())
-    changes["led_pins"] = tuple(pins["leds"].items())
 
 
 def _assemble_hours(
@@ -521,14 +536,12 @@ def _toml(value: object) -> str:
 
 def effective_settings(config: Config) -> list[tuple[str, str, object]]:
     """``(table, key, value as written in the file)`` for every setting, in file order."""
-    pins = {"buttons": dict(config.button_pins), "leds": dict(config.led_pins)}
     out: list[tuple[str, str, object]] = []
     for table, schema in SCHEMA.items():
         for key, (name, _) in schema.items():
             kind, _, detail = name.partition(":")
-            if kind in ("button", "led") and detail:
-                value: object = pins["buttons" if kind == "button" else "leds"][detail]
-            elif kind == "hours" and detail:
+            value: object
+            if kind == "hours" and detail:
                 if config.hours is None:
                     continue
                 if detail == "timezone":
@@ -539,12 +552,12 @@ def effective_settings(config: Config) -> list[tuple[str, str, object]]:
                     value = format_day(config.hours.weekly[DAYS.index(detail)])
             elif name == "size":
                 value = "auto" if config.size is None else "{}x{}".format(*config.size)
-            elif name == "serial_port":
-                value = config.serial_port or "auto"
+            elif name == "sensor.port":
+                value = config.sensor.port or "auto"
             elif name == "wake_seconds":
                 value = config.wake_seconds / 60
             else:
-                value = getattr(config, name)
+                value = attrgetter(name)(config)
                 value = "" if value is None else value
             out.append((table, key, value))
     return out

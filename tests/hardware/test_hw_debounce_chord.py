@@ -6,7 +6,14 @@ import pytest
 
 from hardware.chord import ChordLogic
 from hardware.debounce import Debouncer
+from hardware.events import HardwareEvent
 from kiosk.core.events import Action
+from kiosk.inputs import input_event
+
+
+def acts(events: list[HardwareEvent]) -> list[Action]:
+    """What the exhibit makes of the chord logic's events (see kiosk.inputs)."""
+    return [m.action for m in map(input_event, events) if m is not None]
 
 
 @pytest.mark.parametrize("transitions", [10, 11])
@@ -43,42 +50,44 @@ def test_idle_debouncer_has_no_deadline() -> None:
 
 def test_single_buttons() -> None:
     chord = ChordLogic(5.0)
-    assert chord.press("dock", 0) == [Action.DOCK]
-    assert chord.release("dock", 0.1) == []
-    assert chord.press("next", 1) == []
-    assert chord.release("next", 1.1) == [Action.NEXT]
-    assert chord.press("back", 2) == []
-    assert chord.poll(60) == []  # a long hold alone is not a chord
-    assert chord.release("back", 60) == [Action.BACK]
+    assert acts(chord.press("dock", 0)) == [Action.DOCK]
+    assert acts(chord.release("dock", 0.1)) == []
+    assert acts(chord.press("next", 1)) == []
+    assert acts(chord.release("next", 1.1)) == [Action.NEXT]
+    assert acts(chord.press("back", 2)) == []
+    assert acts(chord.poll(60)) == []  # a long hold alone is not a chord
+    assert acts(chord.release("back", 60)) == [Action.BACK]
 
 
 def test_chord_fires_once_and_swallows_back_and_next() -> None:
     chord = ChordLogic(5.0)
-    out = chord.press("back", 0.0) + chord.press("next", 0.3)
-    out += chord.poll(5.29)
+    out = acts(chord.press("back", 0.0)) + acts(chord.press("next", 0.3))
+    out += acts(chord.poll(5.29))
     assert out == []
     assert chord.deadline == pytest.approx(5.3)
-    assert chord.poll(5.3) == [Action.STAFF]
-    assert chord.poll(60) == []
-    assert chord.release("next", 61) + chord.release("back", 62) == []
+    assert acts(chord.poll(5.3)) == [Action.STAFF]
+    assert acts(chord.poll(60)) == []
+    assert acts(chord.release("next", 61)) + acts(chord.release("back", 62)) == []
     # a second chord toggles again
-    assert chord.press("next", 70) + chord.press("back", 70.1) == []
-    assert chord.release("back", 75.2) == [Action.STAFF]  # deadline passed before release
-    assert chord.release("next", 75.3) == []
+    assert acts(chord.press("next", 70)) + acts(chord.press("back", 70.1)) == []
+    assert acts(chord.release("back", 75.2)) == [Action.STAFF]  # deadline passed before release
+    assert acts(chord.release("next", 75.3)) == []
 
 
 def test_aborted_chord_produces_nothing() -> None:
     chord = ChordLogic(5.0)
-    out = chord.press("next", 0) + chord.press("back", 1) + chord.release("back", 3)
-    out += chord.press("back", 3.5)  # re-pressing while Next is still held does not restart
-    out += chord.poll(20) + chord.release("back", 21) + chord.release("next", 22)
+    out = acts(chord.press("next", 0)) + acts(chord.press("back", 1))
+    out += acts(chord.release("back", 3))
+    out += acts(chord.press("back", 3.5))  # re-pressing while Next is still held does not restart
+    out += acts(chord.poll(20)) + acts(chord.release("back", 21)) + acts(chord.release("next", 22))
     assert out == []
-    assert chord.press("next", 30) == [] and chord.release("next", 30.1) == [Action.NEXT]
+    assert acts(chord.press("next", 30)) == []
+    assert acts(chord.release("next", 30.1)) == [Action.NEXT]
 
 
 def test_dock_during_chord_still_works() -> None:
     chord = ChordLogic(5.0)
-    chord.press("back", 0)
-    chord.press("next", 0)
-    assert chord.press("dock", 1) == [Action.DOCK]
-    assert chord.poll(5) == [Action.STAFF]
+    acts(chord.press("back", 0))
+    acts(chord.press("next", 0))
+    assert acts(chord.press("dock", 1)) == [Action.DOCK]
+    assert acts(chord.poll(5)) == [Action.STAFF]

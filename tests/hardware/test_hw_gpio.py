@@ -13,6 +13,7 @@ from hw_helpers import FakeClock, wait_until
 
 from hardware import GpioConfig, Hardware, SensorConfig
 from kiosk.core.events import Action, EventBus, ExhibitState
+from kiosk.inputs import InputMapping, led_modes
 
 CFG = GpioConfig()
 PINS = CFG.buttons.as_dict()
@@ -23,7 +24,7 @@ LEDS = CFG.leds.as_dict()
 def rig(mock_factory: MockFactory, clock: FakeClock):
     bus = EventBus()
     hw = Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory)
-    hw.start(bus)
+    hw.start(InputMapping(bus))
     yield hw, bus, mock_factory, clock
     hw.close()
 
@@ -92,7 +93,7 @@ def test_release_during_lockout_is_picked_up_by_the_ticker(mock_factory, clock) 
     got = threading.Event()
     bus.set_waker(got.set)
     with Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory) as hw:
-        hw.start(bus)
+        hw.start(InputMapping(bus))
         nxt = mock_factory.pin(PINS["next"])
         nxt.drive_low()
         nxt.drive_high()  # bounced open within the lock-out: ignored for now
@@ -152,7 +153,7 @@ def test_chord_fires_from_the_ticker_thread(mock_factory, clock) -> None:
     got = threading.Event()
     bus.set_waker(got.set)
     with Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory) as hw:
-        hw.start(bus)
+        hw.start(InputMapping(bus))
         mock_factory.pin(PINS["back"]).drive_low()
         mock_factory.pin(PINS["next"]).drive_low()
         clock.advance(5.0)
@@ -194,7 +195,7 @@ def test_leds_are_pwm_pins(rig) -> None:
 
 def test_attract_breathes_next(rig) -> None:
     hw, _bus, factory, _clock = rig
-    hw.show(ATTRACT)
+    hw.show(led_modes(ATTRACT))
     nxt = factory.pin(LEDS["next"])
     # pulse() fades through intermediate brightness levels
     assert wait_until(lambda: any(0.05 < s.state < 0.95 for s in nxt.states))
@@ -202,20 +203,20 @@ def test_attract_breathes_next(rig) -> None:
     assert led_value(factory, "back") == 0
     assert led_value(factory, "dock") == 0
     thread = hw.leds.leds["next"]._blink_thread
-    hw.show(ATTRACT)  # every frame: the animation must not restart
+    hw.show(led_modes(ATTRACT))  # every frame: the animation must not restart
     assert hw.leds.leds["next"]._blink_thread is thread is not None
 
 
 def test_leds_follow_screen(rig) -> None:
     hw, _bus, factory, _clock = rig
-    hw.show(ATTRACT)
-    hw.show(CHAPTER)
+    hw.show(led_modes(ATTRACT))
+    hw.show(led_modes(CHAPTER))
     values = {name: led_value(factory, name) for name in LEDS}
     assert values == {"back": 1, "next": 1, "dock": 0, "language": 1}
-    hw.show(DOCKING)
+    hw.show(led_modes(DOCKING))
     values = {name: led_value(factory, name) for name in LEDS}
     assert values == {"back": 1, "next": 0, "dock": 1, "language": 1}
-    hw.show(SLEEP)
+    hw.show(led_modes(SLEEP))
     assert {name: led_value(factory, name) for name in LEDS} == dict.fromkeys(LEDS, 0)
     assert hw.status()["gpio"]["leds"] == dict.fromkeys(LEDS, "off")
 
@@ -225,7 +226,7 @@ def test_set_led_for_selftest(rig) -> None:
     assert hw.set_led("dock", 1.0)
     assert led_value(factory, "dock") == 1
     assert not hw.set_led("nonexistent", 1.0)
-    hw.show(SLEEP)  # show() takes over again
+    hw.show(led_modes(SLEEP))  # show() takes over again
     assert led_value(factory, "dock") == 0
 
 
@@ -241,8 +242,8 @@ def test_status_is_json(rig) -> None:
 def test_close_releases_pins_and_threads(mock_factory, clock) -> None:
     before = threading.active_count()
     hw = Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory)
-    hw.start(EventBus())
-    hw.show(ATTRACT)
+    hw.start(InputMapping(EventBus()))
+    hw.show(led_modes(ATTRACT))
     assert threading.active_count() > before
     hw.close()
     assert threading.active_count() == before
@@ -259,7 +260,7 @@ def test_emit_does_not_raise_into_gpio_callbacks(mock_factory, clock, hw_logs) -
 
     bus.set_waker(broken_waker)
     with Hardware(CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory) as hw:
-        hw.start(bus)
+        hw.start(InputMapping(bus))
         mock_factory.pin(PINS["dock"]).drive_low()
     assert [e.action for e in bus.drain()] == [Action.DOCK]
     assert "event bus rejected" in hw_logs.text
@@ -269,8 +270,8 @@ def test_no_gpio_logs_one_warning_and_keeps_going(monkeypatch, hw_logs) -> None:
     monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "lgpio")  # not available on a PC / CI
     bus = EventBus()
     with Hardware(GpioConfig(), SensorConfig(enabled=False)) as hw:
-        hw.start(bus)
-        hw.show(ATTRACT)
+        hw.start(InputMapping(bus))
+        hw.show(led_modes(ATTRACT))
         assert not hw.set_led("next", 1)
         status = hw.status()
         hw.poll()
@@ -286,8 +287,8 @@ def test_env_selects_mock_factory_with_pwm_pins(monkeypatch) -> None:
     monkeypatch.delenv("GPIOZERO_MOCK_PIN_CLASS", raising=False)
     bus = EventBus()
     with Hardware(GpioConfig(), SensorConfig(enabled=False)) as hw:
-        hw.start(bus)
-        hw.show(CHAPTER)
+        hw.start(InputMapping(bus))
+        hw.show(led_modes(CHAPTER))
         assert hw.status()["gpio"]["factory"] == "MockFactory"
         assert hw.status()["gpio"]["leds"]["back"] == "on"
 
@@ -295,7 +296,7 @@ def test_env_selects_mock_factory_with_pwm_pins(monkeypatch) -> None:
 def test_unknown_factory_name(monkeypatch, hw_logs) -> None:
     monkeypatch.setenv("GPIOZERO_PIN_FACTORY", "abacus")
     with Hardware(GpioConfig(), SensorConfig(enabled=False)) as hw:
-        hw.start(EventBus())
+        hw.start(InputMapping(EventBus()))
         assert "abacus" in hw.status()["gpio"]["error"]
     assert "known: " in hw_logs.text
 
@@ -307,11 +308,11 @@ def test_pin_conflict_disables_only_what_failed(mock_factory, clock, hw_logs) ->
             CFG, SensorConfig(enabled=False), clock=clock, pin_factory=mock_factory
         ) as hw:
             bus = EventBus()
-            hw.start(bus)
+            hw.start(InputMapping(bus))
             assert hw.leds is None and hw.buttons is not None
             mock_factory.pin(PINS["dock"]).drive_low()
             assert [e.action for e in bus.drain()] == [Action.DOCK]
-            hw.show(CHAPTER)  # no LEDs: silently nothing
+            hw.show(led_modes(CHAPTER))  # no LEDs: silently nothing
     finally:
         squatter.close()
     assert "LED rings disabled" in hw_logs.text
@@ -321,9 +322,9 @@ def test_all_disabled_is_a_no_op() -> None:
     before = threading.active_count()
     hw = Hardware(GpioConfig(enabled=False), SensorConfig(enabled=False))
     bus = EventBus()
-    hw.start(bus)
+    hw.start(InputMapping(bus))
     assert threading.active_count() == before
-    hw.show(ATTRACT)
+    hw.show(led_modes(ATTRACT))
     hw.poll()
     assert not hw.send_feedback(0, led=100)
     assert hw.status()["gpio"]["buttons"] is None

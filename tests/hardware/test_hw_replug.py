@@ -11,6 +11,7 @@ from hw_helpers import wait_until
 from hardware import GpioConfig, Hardware, SensorConfig
 from hardware.sim import SimulatedSensor
 from kiosk.core.events import EventBus
+from kiosk.inputs import InputMapping
 
 CYCLES = 100
 
@@ -33,7 +34,7 @@ def test_hundred_unplug_replug_cycles() -> None:
         SensorConfig(port=sim.path, reconnect_initial=0.002, reconnect_max=0.01),
     )
     try:
-        hw.start(EventBus())
+        hw.start(InputMapping(EventBus()))
 
         def sensor() -> dict:
             return hw.status()["sensor"]  # type: ignore[return-value]

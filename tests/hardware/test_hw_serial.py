@@ -21,6 +21,7 @@ from hardware.sensor.discovery import find_sensor_port, parse_usb_id
 from hardware.sensor.supervisor import SensorSupervisor
 from hardware.sim import SimulatedSensor
 from kiosk.core.events import Action, EventBus, InputEvent
+from kiosk.inputs import InputMapping
 
 FAST = {"reconnect_initial": 0.005, "reconnect_max": 0.02}
 
@@ -65,7 +66,7 @@ def connected(hw: Hardware, connects: int = 1):
 def rig(sim):
     events = Collector()
     hw = Hardware(GpioConfig(enabled=False), SensorConfig(port=sim.path, **FAST))
-    hw.start(events.bus)
+    hw.start(InputMapping(events.bus))
     assert wait_until(connected(hw))
     yield hw, sim, events
     hw.close()
@@ -101,7 +102,7 @@ def test_second_hand(tmp_path) -> None:
         SimulatedSensor(hands=2, heartbeat_ms=100) as sim,
         Hardware(GpioConfig(enabled=False), SensorConfig(port=sim.path, **FAST)) as hw,
     ):
-        hw.start(events.bus)
+        hw.start(InputMapping(events.bus))
         sim.grip(40, hand=1)
         assert events.wait_for(Action.HANDSHAKE).detail == {"strength": 40, "hand": 1}
         assert hw.status()["sensor"]["hands"] == 2
@@ -192,7 +193,7 @@ def test_heartbeat_keeps_it_alive_under_injected_clock(hw_logs) -> None:
         SimulatedSensor(heartbeat_ms=20) as sim,
         Hardware(GpioConfig(enabled=False), SensorConfig(port=sim.path, **FAST), clock=clock) as hw,
     ):
-        hw.start(EventBus())
+        hw.start(InputMapping(EventBus()))
         assert wait_until(connected(hw))
         for _ in range(5):
             seen = hw.status()["sensor"]["lines"]
@@ -233,7 +234,7 @@ def test_loopback_serial_factory(hw_logs) -> None:
     with Hardware(
         GpioConfig(enabled=False), SensorConfig(port="loop://", **FAST), serial_factory=factory
     ) as hw:
-        hw.start(events.bus)
+        hw.start(InputMapping(events.bus))
         assert wait_until(lambda: hw.status()["sensor"]["unknown"] == 1)  # its own INFO
         ports[0].write(fw.message("GRIP", [("hand", 0), ("str", 12)]))
         assert events.wait_for(Action.HANDSHAKE).detail == {"strength": 12, "hand": 0}
@@ -244,7 +245,7 @@ def test_missing_sensor_logs_one_warning_and_never_raises(tmp_path, hw_logs) -> 
     with Hardware(
         GpioConfig(enabled=False), SensorConfig(port=str(tmp_path / "ttyACM9"), **FAST)
     ) as hw:
-        hw.start(events.bus)
+        hw.start(InputMapping(events.bus))
         assert wait_until(lambda: hw_logs.text.count("cannot open") >= 3)
         assert not hw.send_feedback(0, buzz_ms=5)
         status = hw.status()["sensor"]

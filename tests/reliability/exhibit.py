@@ -35,14 +35,14 @@ import threading
 import time
 import tty
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
 import pygame
 from gpiozero.pins.mock import MockFactory, MockPWMPin
 
-from hardware import Hardware, SensorConfig
+from hardware import Hardware
 from hardware.firmware import sensor_protocol as fw
 from hardware.sensor import discovery
 from hardware.sensor import supervisor as supervisor_module
@@ -51,9 +51,9 @@ from kiosk.app import App, default_illustrator
 from kiosk.control import ControlServer
 from kiosk.core.events import EventBus, ExhibitState, InputEvent
 from kiosk.display import open_display
+from kiosk.inputs import ButtonLights, InputMapping
 from kiosk.scenes.staff import status_lines
 from kiosk.stats import StatsRecorder, db_path
-from kiosk.wiring import gpio_config
 from tests.conftest import STORY_DIR
 
 T = TypeVar("T")
@@ -244,15 +244,13 @@ class Exhibit:
         )
         self.bus = EventBus()
         self.factory = MockFactory(pin_class=MockPWMPin)
-        self.gpio = gpio_config(config)
-        sensor_config = SensorConfig(
-            port=config.serial_port, enabled=config.sensor, **{**FAST_SENSOR, **(sensor or {})}
-        )
+        self.gpio = config.gpio
+        sensor_config = replace(config.sensor, **{**FAST_SENSOR, **(sensor or {})})
         self.hardware = Hardware(self.gpio, sensor_config, pin_factory=self.factory)
         self.server: ControlServer | None = None
         self.app: App | None = None
         try:
-            self.hardware.start(self.bus)
+            self.hardware.start(InputMapping(self.bus))
             screen = open_display(size, fullscreen=False)
             self.app = App(
                 screen,
@@ -260,7 +258,7 @@ class Exhibit:
                 config,
                 clock=self.clock,
                 bus=self.bus,
-                outputs=[self.hardware.show],
+                outputs=[ButtonLights(self.hardware)],
                 status_sources={"hardware": self.hardware.status, "stats": self.stats.status},
                 observers=[self.stats, self.inputs],
                 reloader=cli._reloader(args),

@@ -29,12 +29,12 @@ from kiosk.app import App, default_illustrator
 from kiosk.content import Story
 from kiosk.core.events import EventBus, InputEvent
 from kiosk.core.flow import Page, Screen
+from kiosk.inputs import ButtonLights, InputMapping
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.renderer import Renderer
 from kiosk.scenes.context import IllustrationRenderer, SceneContext
 from kiosk.settings import Config, load_config
 from kiosk.stats import StatsRecorder
-from kiosk.wiring import gpio_config
 
 STORY_DIR = Path(__file__).resolve().parents[2] / "assets" / "story"
 
@@ -143,7 +143,7 @@ class HeadlessExhibit:
 
     def button_pin(self, name: str):  # -> gpiozero MockPin
         """The mock pin of arcade button ``name`` (drive_low = pressed)."""
-        return self.pins.pin(dict(self.config.button_pins)[name])  # type: ignore[attr-defined]
+        return self.pins.pin(self.config.gpio.buttons.as_dict()[name])  # type: ignore[attr-defined]
 
     def forget_pin_history(self) -> None:
         """Empty the mock pins' recorded state changes (a test aid real pins do not keep)."""
@@ -207,12 +207,12 @@ def build_exhibit(
     stats = StatsRecorder.from_config(config)
     bus = NotingBus()
     hardware = Hardware(
-        gpio_config(config),
-        SensorConfig(enabled=config.sensor),
+        config.gpio,
+        SensorConfig(enabled=config.sensor.enabled),
         clock=clock.monotonic,
         pin_factory=factory,
     )
-    hardware.start(bus)
+    hardware.start(InputMapping(bus))
     try:
         app = App(
             screen,
@@ -221,7 +221,7 @@ def build_exhibit(
             clock=clock.monotonic,
             wall_clock=clock.wall,
             bus=bus,
-            outputs=[hardware.show],
+            outputs=[ButtonLights(hardware)],
             status_sources={"hardware": hardware.status, "stats": stats.status},
             observers=[stats],
             illustrate=illustrate,

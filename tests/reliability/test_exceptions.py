@@ -36,8 +36,8 @@ from gpiozero.pins.mock import MockFactory, MockPWMPin
 
 import kiosk.app
 import kiosk.renderer
-from hardware import GpioConfig, Hardware, SensorConfig
-from hardware.leds import LedPanel, modes_for
+from hardware import GpioConfig, Hardware, LedMode, SensorConfig
+from hardware.leds import LedPanel
 from kiosk.app import App
 from kiosk.content import Story
 from kiosk.control import ControlServer, send_command
@@ -46,6 +46,7 @@ from kiosk.core.flow import Flow, Page, Screen
 from kiosk.docking import timeline as docking_timeline
 from kiosk.docking.scene import DockingScene
 from kiosk.docking.text import DockingText
+from kiosk.inputs import ButtonLights, InputMapping, led_modes
 from kiosk.keyboard import action_for
 from kiosk.render.fonts import FontBook, find_fonts
 from kiosk.render.palette import INK, SPACE_TOP
@@ -183,7 +184,7 @@ class RunningExhibit:
         expected = self.picture_of(page, t)
         return pygame.image.tobytes(self.app.screen, "RGB") == pygame.image.tobytes(expected, "RGB")
 
-    def lights(self) -> dict[str, str]:
+    def lights(self) -> dict[str, LedMode]:
         """What the four LED rings do now."""
         assert self.hardware.leds is not None
         return dict(self.hardware.leds.modes)
@@ -228,7 +229,7 @@ def exhibit(
     bus = EventBus()
     factory = MockFactory(pin_class=MockPWMPin)
     hardware = Hardware(GpioConfig(), SensorConfig(enabled=False), pin_factory=factory)
-    hardware.start(bus)
+    hardware.start(InputMapping(bus))
     stats = StatsRecorder(db_path(config.data_dir), idle_timeout=config.idle_timeout)
     hand = DemoHand(
         lambda: bus.put(InputEvent(Action.HANDSHAKE, "serial")),
@@ -241,7 +242,7 @@ def exhibit(
         config,
         clock=clock,
         bus=bus,
-        outputs=[hardware.show],
+        outputs=[ButtonLights(hardware)],
         key_handlers={"h": hand},
         illustrate=illustrate,
         status_sources={"hardware": hardware.status, "stats": stats.status},
@@ -509,7 +510,7 @@ def assert_back_on_a_working_attract_loop(exhibit: RunningExhibit) -> None:
         assert looks_drawn(exhibit) and not shows_the_plain_title_screen(exhibit)
         exhibit.frame()
     assert not exhibit.app.staff_overlay
-    assert exhibit.lights() == modes_for(exhibit.app.exhibit_state())
+    assert exhibit.lights() == led_modes(exhibit.app.exhibit_state())
     assert exhibit.app.exhibit_state().screen == "attract"
     assert not pygame.mixer.get_busy(), "a sound of the failed scene plays on"
     frames = exhibit.app.frames
@@ -572,7 +573,7 @@ def test_a_fault_beside_the_visitors_path_is_logged_once_and_the_visitor_stays(
             exhibit.frame()
         assert exhibit.page == twin.state.page
         if not injection.lights_broken:
-            assert exhibit.lights() == modes_for(exhibit.app.exhibit_state())
+            assert exhibit.lights() == led_modes(exhibit.app.exhibit_state())
     assert_logged_once(caplog, injection, started, exhibit.clock())
     if injection.lights_broken:  # counted where staff see the hardware
         assert exhibit.hardware.status()["gpio"]["led_failures"] == fault.fired  # type: ignore[index]
@@ -655,7 +656,7 @@ def test_the_chime_of_a_failed_docking_stops_with_it(exhibit: RunningExhibit, mo
     docking_from(2)(exhibit)  # 40 s: inside, the hatch opens
     exhibit.run_for(chime_at - 40.0 + 0.1)
     assert pygame.mixer.get_busy(), "the chime should be playing"
-    assert exhibit.lights()["dock"] == "on"
+    assert exhibit.lights()["dock"] == LedMode.on()
     fault.arm()
     exhibit.frame()
     assert fault.fired == 1

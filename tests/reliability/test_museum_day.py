@@ -312,7 +312,7 @@ def museum_day(request, long_run, story, pygame_ready, tmp_path_factory) -> DayR
             rules,
             opening_hours(clock, plan),
             START,
-            bounce=config.bounce_ms / 1000,
+            bounce=config.gpio.bounce_ms / 1000,
         )
         script.write(plan.warm_up, plan.measured)
         run = run_the_day(exhibit, script)
