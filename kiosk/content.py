@@ -48,6 +48,7 @@ DOCKING_KEYS: tuple[str, ...] = (
     "clock",
     "metres",
     "metres_per_second",
+    "separating",
     "decimal",
     "skip_hint",
     "handshake",

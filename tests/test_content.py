@@ -181,3 +181,12 @@ def test_a_language_file_must_say_its_own_language(tmp_path, en_text, illustrati
     write(tmp_path, en_text, "nb.toml")  # a copy of en.toml not yet translated
     with pytest.raises(ContentError, match=r'nb\.toml:\d+: meta\.language: is "en"'):
         load_story(tmp_path, illustration_names)
+
+
+def test_missing_docking_key_is_named_like_the_others(tmp_path, en_text, illustration_names):
+    broken = re.sub(r"(?m)^separating = .*\n", "", en_text, count=1)
+    assert broken != en_text
+    path = write(tmp_path, broken)
+    [message] = problems(path, illustration_names)
+    assert message.startswith(f"{path}:{line_of(broken, '[docking]')}: ")
+    assert "docking.separating: missing" in message
