@@ -328,11 +328,11 @@ def draw_docking_module(surf: pygame.Surface, rng: random.Random) -> None:
     bodies.earth_limb(
         surf, pygame.Rect(-0.8 * w, h * 0.8, 2.6 * w, h * 0.2 + 2), rng, sun_side=-0.5, land=0.7
     )
-    # About 7 m of the stack across the picture: Apollo's nose, the module, Soyuz's
+    # About 6.4 m of the stack across the picture: Apollo's nose, the module, Soyuz's
     # orbital module.  The two base rings meet at ``joint``.
-    s = min(w / 7.2, 0.5 * h / sc.APOLLO_DIAMETER_M)
+    s = min(w / 6.4, 0.56 * h / sc.APOLLO_DIAMETER_M)
     axis = cy - 0.04 * h
-    joint = w * 0.6
+    joint = w * 0.62
     # The two atmospheres, as light round each cabin.
     prim.glow(surf, (joint - 4.6 * s, axis), 4.0 * s, OXYGEN, 0.8, falloff=1.3)
     prim.glow(surf, (joint + 1.9 * s, axis), 3.0 * s, AIR, 0.8, falloff=1.3)
