@@ -34,7 +34,14 @@ CLAIMS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("docking", ["16:09", "minutes later", "two languages"], []),
         # Helsinki was a separate step of the same détente, not the mission's doing.
         ("handshake", ["separate step", "Helsinki", "speaking Russian"], ["carrying that spirit"]),
-        ("eclipse", ["corona", "scattered"], ["Honestly"]),
+        ("eclipse", ["corona", "scattered"], ["Honestly", "docked once more"]),
+        # The new chapters: two atmospheres and an airlock; the way home and its dates.
+        (
+            "docking-module",
+            ["pure oxygen", "a third of an atmosphere", "two thirds", "airlock"],
+            [],
+        ),
+        ("way-home", ["19 July", "Soyuz’s ring", "21 July", "24 July", "Honolulu", "1981"], []),
         # Only the ISS's androgynous ports descend from Apollo–Soyuz.
         ("legacy", ["androgynous docking ports", "many nations", "lived together"], ["systems"]),
     ],
@@ -47,7 +54,9 @@ CLAIMS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("launch", ["Байконура в Казахской ССР"], ["в Казахстане"]),
         ("docking", ["16:09", "через несколько минут", "два языка"], []),
         ("handshake", ["пожали друг другу руки", "свой шаг", "Хельсинк", "по-русски"], ["дух"]),
-        ("eclipse", ["корону", "рассеивал"], []),
+        ("eclipse", ["корону", "рассеивал"], ["второй стыковки"]),
+        ("docking-module", ["чистым кислородом", "трети атмосферы", "двух третей", "шлюз"], []),
+        ("way-home", ["19 июля", "агрегат «Союза»", "21 июля", "24 июля", "Гавай", "1981"], []),
         ("legacy", ["андрогинные стыковочные узлы", "многих стран", "утрата биоразнообразия"], []),
     ],
     "nb": [
@@ -60,7 +69,9 @@ CLAIMS: dict[str, list[tuple[str, list[str], list[str]]]] = {
         ("launch", ["Bajkonur i sovjetrepublikken Kasakhstan"], []),
         ("docking", ["16.09", "noen minutter senere", "Begge skipene", "to språk"], []),
         ("handshake", ["eget steg", "Helsingfors", "snakket russisk", "utførte eksperimenter"], []),
-        ("eclipse", ["koronaen", "Dessverre"], ["Ærlig talt"]),
+        ("eclipse", ["koronaen", "Dessverre"], ["Ærlig talt", "dokket én gang til"]),
+        ("docking-module", ["ren oksygen", "en tredjedel", "to tredjedeler", "luftsluse"], []),
+        ("way-home", ["19. juli", "Sojus’ ring", "21. juli", "24. juli", "Honolulu", "1981"], []),
         ("legacy", ["androgyne dokkingportene", "mange land", "naturmangfold"], []),
     ],
 }
