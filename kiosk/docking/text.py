@@ -313,10 +313,11 @@ class DockingText:
                 self._figures.clear()
             # Set on the panel's own colour: an opaque copy, no blending.
             font = self._value_font(box)
-            if font.size(value)[0] > box.w:  # a word (Separating) rather than a figure
-                g = self.ctx.grid
+            g = self.ctx.grid
+            room = Box(box.x + g.px(16), box.y, box.w - g.px(16), box.h)
+            if font.size(value)[0] > room.w:  # a word (Separating) rather than a figure
                 block = fit(
-                    value, self.ctx.fonts, to_rect(box), g.px(34), g.px(14), bold=True, max_lines=1
+                    value, self.ctx.fonts, to_rect(room), g.px(34), g.px(14), bold=True, max_lines=1
                 )
                 font = self.ctx.fonts.get(block.size, True)
             image = font.render(value, True, palette.INK, palette.SPACE_TOP)
