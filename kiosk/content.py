@@ -48,6 +48,7 @@ DOCKING_KEYS: tuple[str, ...] = (
     "clock",
     "metres",
     "metres_per_second",
+    "separating",
     "decimal",
     "skip_hint",
     "handshake",
@@ -66,7 +67,7 @@ TOP_KEYS: tuple[str, ...] = ("meta", "ui", "docking", "chapter", "credits")
 #: Other language files follow, alphabetically.
 LANGUAGE_ORDER: tuple[str, ...] = ("en", "ru", "nb")
 MIN_CHAPTERS = 10
-MAX_CHAPTERS = 14
+MAX_CHAPTERS = 16  # the footer's progress dots fit up to this many at 800x480
 #: A body a visitor can read standing; the loader refuses longer ones.
 MAX_BODY_WORDS = 90
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -9,7 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.content import MAX_BODY_WORDS, ContentError, load_language, load_story
+from kiosk.content import (
+    MAX_BODY_WORDS,
+    MAX_CHAPTERS,
+    MIN_CHAPTERS,
+    ContentError,
+    load_language,
+    load_story,
+)
 
 STORY_DIR = Path(__file__).resolve().parent.parent / "assets" / "story"
 
@@ -45,7 +52,7 @@ def problems(path: Path, names) -> list[str]:
 
 def test_real_story_is_complete(story, illustration_names):
     en = story.language("en")
-    assert 10 <= len(en.chapters) <= 14
+    assert MIN_CHAPTERS <= len(en.chapters) <= MAX_CHAPTERS
     assert en.chapters[0].id == "sputnik" and en.chapters[-1].illustration == "iss"
     assert story.dock_chapter is not None and en.chapters[story.dock_chapter].id == "docking"
     for chapter in en.chapters:
@@ -181,3 +188,27 @@ def test_a_language_file_must_say_its_own_language(tmp_path, en_text, illustrati
     write(tmp_path, en_text, "nb.toml")  # a copy of en.toml not yet translated
     with pytest.raises(ContentError, match=r'nb\.toml:\d+: meta\.language: is "en"'):
         load_story(tmp_path, illustration_names)
+
+
+def test_missing_docking_key_is_named_like_the_others(tmp_path, en_text, illustration_names):
+    broken = re.sub(r"(?m)^separating = .*\n", "", en_text, count=1)
+    assert broken != en_text
+    path = write(tmp_path, broken)
+    [message] = problems(path, illustration_names)
+    assert message.startswith(f"{path}:{line_of(broken, '[docking]')}: ")
+    assert "docking.separating: missing" in message
+
+
+def test_too_many_chapters_are_refused_with_the_limits(tmp_path, en_text, illustration_names):
+    last = en_text.rindex("[[chapter]]")
+    block = en_text[last : en_text.index("[credits]", last)]
+    have = len(re.findall(r"(?m)^\[\[chapter\]\]$", en_text))
+    extra = "".join(
+        block.replace('id = "legacy"', f'id = "extra-{k}"') for k in range(MAX_CHAPTERS + 1 - have)
+    )
+    path = write(tmp_path, en_text[:last] + block + extra + en_text[en_text.index("[credits]") :])
+    messages = problems(path, illustration_names)
+    assert any(
+        f"has {MAX_CHAPTERS + 1} chapters; expected {MIN_CHAPTERS} to {MAX_CHAPTERS}" in m
+        for m in messages
+    ), messages

@@ -107,6 +107,49 @@ def test_the_clock_counts_to_first_contact_at_16_09_09():
     assert tl.frame_at(tl.T_CONTACT).clock == "16:09:09"
 
 
+def test_the_clock_keeps_running_through_capture_to_hard_dock_at_16_12():
+    # The old clock stopped at 16:09:09 from contact on.
+    seconds = [tl.frame_at(t).approach.utc_seconds for t in samples(0.0, tl.CAPTURE.end, 0.05)]
+    assert all(b > a for a, b in itertools.pairwise(seconds))
+    assert tl.frame_at(tl.T_CONTACT).clock == "16:09:09"  # first contact [A]
+    assert tl.frame_at(tl.T_HARD_DOCK).clock == "16:12:00"  # hard dock, about 16:12 [A]
+    assert tl.frame_at(tl.T_HARD_DOCK - 0.1).clock < "16:12:00"
+    # No jump: the clock never runs more than 60 times faster than life.
+    steps = [b - a for a, b in itertools.pairwise(seconds)]
+    assert max(steps) < 60 * 0.05
+
+
+def test_the_docked_caption_shows_while_the_clock_reads_hard_dock():
+    window = [t for t in samples(0.0, tl.TOTAL, 0.05) if "docked" in _caption_keys(t)]
+    assert window
+    for t in window:
+        frame = tl.frame_at(t)
+        assert frame.approach is not None and frame.approach.docked
+        assert frame.clock.startswith("16:12:")  # the caption says "about 16:12 UTC"
+    assert "docked" not in _caption_keys(tl.T_HARD_DOCK - 0.05)
+
+
+def _caption_keys(t: float) -> set[str]:
+    return {c.key for c in tl.frame_at(t).captions}
+
+
+def test_after_undocking_the_panel_says_separating_not_a_negative_rate(story):
+    from kiosk.docking.text import telemetry_values
+
+    for code in ("en", "ru", "nb"):
+        words = story.language(code).docking
+        docked = telemetry_values(words, tl.frame_at(tl.T_UNDOCK))
+        assert docked[1] != words["separating"] and not docked[1].startswith(("-", "−"))
+        for t in samples(tl.T_UNDOCK + 0.05, tl.UNDOCK[1], 0.1):
+            frame = tl.frame_at(t)
+            assert frame.approach is not None and frame.approach.closing_rate < 0
+            rate = telemetry_values(words, frame)[1]
+            assert rate == words["separating"]
+        for t in samples(0.0, tl.CAPTURE.end, 0.1):
+            rate = telemetry_values(words, tl.frame_at(t))[1]
+            assert rate[0].isdigit(), rate
+
+
 def test_apollo_brakes_all_the_way_in():
     rates = [tl.approach_at(t).closing_rate for t in samples(0.0, tl.T_CONTACT, 0.1)]
     assert all(b <= a for a, b in itertools.pairwise(rates))

@@ -27,13 +27,15 @@ NAMES = (
     "moon_landing",
     "agreement",
     "launch",
+    "docking_module",
     "docking",
     "handshake",
     "eclipse",
+    "way_home",
     "iss",
 )
 SIZES = ((400, 480), (800, 900), (300, 600))
-STARRY = ("starfield", "sputnik", "docking", "iss", "eclipse")
+STARRY = ("starfield", "sputnik", "docking", "docking_module", "iss", "eclipse")
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pygame
 import pytest
 
+from kiosk.content import MAX_CHAPTERS
 from kiosk.docking.timeline import KEY_FRAMES
 from kiosk.layout import SUPPORTED_SIZES, Box, chapter_layout
 from kiosk.render.fonts import FontBook, find_fonts
@@ -98,8 +99,11 @@ def test_audit_catches_low_contrast(story, fonts):
 
 
 @pytest.mark.parametrize("size", SUPPORTED_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_layout_boxes_stay_on_screen_and_apart(size):
-    layout = chapter_layout(*size, chapters=13)
+@pytest.mark.parametrize("count", ["story", "limit"])
+def test_layout_boxes_stay_on_screen_and_apart(size, count, story):
+    # The story's own chapters, and the most the loader allows: every dot must fit.
+    chapters = len(story.language("en").chapters) if count == "story" else MAX_CHAPTERS
+    layout = chapter_layout(*size, chapters=chapters)
     screen = Box(0, 0, *size)
     for name in ("illustration", "date", "title", "body", "call_to_action"):
         assert screen.contains(getattr(layout, name)), name

@@ -11,6 +11,8 @@ is checked against the pixels really behind it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pygame
 
 from kiosk.content import Language
@@ -33,6 +35,23 @@ CAPTION_KEYS = ("approach", "capture", "docked", "grip_hint", "handshake", "ecli
 CLOSING_KEYS = ("closing_story", "closing_credits")
 
 Sprite = tuple[pygame.Surface, tuple[int, int]]
+
+
+def telemetry_values(words: Mapping[str, str], frame: DockingFrame) -> tuple[str, str, str]:
+    """The panel's three figures: range, closing rate and the 1975 clock.
+
+    ``words`` is a language's ``[docking]`` table.  Once the craft move apart the
+    rate row says so in words (``separating``) instead of a negative closing rate.
+    """
+    approach = frame.approach
+    if approach is None:
+        return ("", "", "")
+    mark = words["decimal"]
+    if approach.separating:
+        rate = words["separating"]
+    else:
+        rate = f"{approach.closing_rate:.2f}".replace(".", mark) + f" {words['metres_per_second']}"
+    return (f"{approach.range_m:.1f}".replace(".", mark) + f" {words['metres']}", rate, frame.clock)
 
 
 class DockingText:
@@ -201,14 +220,7 @@ class DockingText:
         approach = frame.approach
         if approach is None:
             return []
-        text = lang.docking
-        mark = text["decimal"]
-        values = (
-            f"{approach.range_m:.1f}".replace(".", mark) + f" {text['metres']}",
-            f"{approach.closing_rate:.2f}".replace(".", mark).replace("-", "−")
-            + f" {text['metres_per_second']}",
-            frame.clock,
-        )
+        values = telemetry_values(lang.docking, frame)
         rows, label_w = self._rows()
         value_boxes = [Box(r.x + label_w, r.y, r.w - label_w, r.h) for r in rows]
         if self.auditing:
@@ -300,7 +312,15 @@ class DockingText:
             if len(self._figures) > 256:
                 self._figures.clear()
             # Set on the panel's own colour: an opaque copy, no blending.
-            image = self._value_font(box).render(value, True, palette.INK, palette.SPACE_TOP)
+            font = self._value_font(box)
+            g = self.ctx.grid
+            room = Box(box.x + g.px(16), box.y, box.w - g.px(16), box.h)
+            if font.size(value)[0] > room.w:  # a word (Separating) rather than a figure
+                block = fit(
+                    value, self.ctx.fonts, to_rect(room), g.px(34), g.px(14), bold=True, max_lines=1
+                )
+                font = self.ctx.fonts.get(block.size, True)
+            image = font.render(value, True, palette.INK, palette.SPACE_TOP)
             if pygame.display.get_surface() is not None:
                 image = image.convert()
             self._figures[value] = image

@@ -8,7 +8,9 @@ only place their boundaries are written; everything else derives from it:
    towards it from 55 m, thrusters puffing.
 2. **Capture**: the guide ring extends, the rings touch at 0.12 m/s, the capture
    latches close, the shock absorbers take the motion, the ring retracts and the
-   structural latches close (hard dock).
+   structural latches close (hard dock).  The clock keeps running through all of
+   it: from first contact at 16:09:09 to hard dock at about 16:12 [A], the three
+   minutes compressed into the retraction's few seconds.
 3. **Handshake**: inside, the hatch opens and two hands meet.  A grip on the
    sculpted hand during this segment makes them meet at once.
 4. **Eclipse**: 19 July; the craft part, then Apollo's disc covers the Sun for
@@ -78,6 +80,7 @@ MARKS: tuple[float, ...] = tuple(s.start for s in SEGMENTS[1:])
 # -- the approach (mission facts and the braking model) --------------------------
 
 CONTACT_UTC = 16 * 3600 + 9 * 60 + 9  # 17 July, 16:09:09, first contact [A]
+HARD_DOCK_UTC = 16 * 3600 + 12 * 60  # 17 July, about 16:12, hard dock complete [A]
 UNDOCK_UTC = 12 * 3600 + 3 * 60 + 20  # 19 July, 12:03:20, first undocking [A]
 APPROACH_MISSION_SECONDS = 249.0  # the animation opens at 16:05:00
 V_C = 0.12  # m/s closing rate at contact, inside APAS-75's 0.1–0.15 m/s [D]
@@ -153,7 +156,7 @@ CAPTION_OPEN = 0.45  # seconds for a caption to open or close
 CAPTIONS: tuple[tuple[str, float, float], ...] = (
     ("approach", 0.0, 19.7),
     ("capture", 20.3, 37.3),
-    ("docked", 37.7, CAPTURE.end),
+    ("docked", T_HARD_DOCK + 0.2, CAPTURE.end),  # names hard dock: shows from it on
     ("eclipse", 55.3, 72.8),
     ("closing", 73.6, TOTAL),
 )
@@ -231,6 +234,7 @@ class Approach:
     extension (m), ``range_m`` ring face to ring face, ``apollo_y`` Apollo's offset from
     Soyuz's axis, ``closing_rate`` in m per mission second (negative: opening),
     ``utc_seconds`` the time of day, ``captured`` once the capture latches hold.
+    :attr:`separating` tells the telemetry to say so rather than show a negative rate.
     """
 
     gap: float
@@ -241,6 +245,11 @@ class Approach:
     utc_seconds: float
     captured: bool
     docked: bool
+
+    @property
+    def separating(self) -> bool:
+        """Whether the craft are moving apart (after undocking)."""
+        return self.closing_rate < 0
 
     @property
     def apollo_base_x(self) -> float:
@@ -254,6 +263,22 @@ def mission_seconds_left(t: float) -> float:
         return 0.0
     u = 1 - max(0.0, t) / T_CONTACT
     return T_CONTACT * u + (COMPRESSION - 1) * T_CONTACT / 3 * u**3
+
+
+def mission_seconds_after_contact(t: float) -> float:
+    """Mission seconds since first contact at screen time ``t`` (0 before it).
+
+    Real time at contact and again from hard dock on; in between the clock speeds up
+    smoothly so that it reads about 16:12 when the structural latches close.
+    """
+    if t <= T_CONTACT:
+        return 0.0
+    after = t - T_CONTACT
+    screen = T_HARD_DOCK - T_CONTACT
+    mission = HARD_DOCK_UTC - CONTACT_UTC
+    if after >= screen:
+        return mission + (after - screen)
+    return after + (mission - screen) * smoother(after / screen)
 
 
 def ring_extension(t: float) -> float:
@@ -299,7 +324,7 @@ def approach_at(t: float) -> Approach:
         range_m=0.0,
         apollo_y=0.0,
         closing_rate=0.0,
-        utc_seconds=CONTACT_UTC,
+        utc_seconds=CONTACT_UTC + mission_seconds_after_contact(t),
         captured=after >= CAPTURE_DELAY,
         docked=t >= T_HARD_DOCK,
     )

@@ -6,7 +6,7 @@ sized by ``min(width, height)``.  :func:`render_illustration` draws one at twice
 requested size and smooth-scales it down, which anti-aliases every edge.
 
 The pictures live in modules by theme: :mod:`.sky`, :mod:`.firsts`, :mod:`.blueprint`,
-:mod:`.ground` and :mod:`.orbit`; :mod:`.base` holds what they share.
+:mod:`.ground`, :mod:`.orbit` and :mod:`.home`; :mod:`.base` holds what they share.
 """
 
 from __future__ import annotations
@@ -24,7 +24,14 @@ from kiosk.render.illustrations.firsts import (
     draw_vostok,
 )
 from kiosk.render.illustrations.ground import draw_agreement, draw_launch
-from kiosk.render.illustrations.orbit import draw_docking, draw_eclipse, draw_handshake, draw_iss
+from kiosk.render.illustrations.home import draw_way_home
+from kiosk.render.illustrations.orbit import (
+    draw_docking,
+    draw_docking_module,
+    draw_eclipse,
+    draw_handshake,
+    draw_iss,
+)
 from kiosk.render.illustrations.sky import draw_earth, draw_moon, draw_starfield
 from kiosk.render.palette import SPACE_TOP
 
@@ -43,9 +50,11 @@ ILLUSTRATIONS: dict[str, Illustration] = {
     "moon_landing": draw_moon_landing,
     "agreement": draw_agreement,
     "launch": draw_launch,
+    "docking_module": draw_docking_module,
     "docking": draw_docking,
     "handshake": draw_handshake,
     "eclipse": draw_eclipse,
+    "way_home": draw_way_home,
     "iss": draw_iss,
 }
 

@@ -1,4 +1,5 @@
-"""In orbit, 1975 and after: the docking, the handshake, the eclipse and the ISS."""
+"""In orbit, 1975 and after: the docking, the handshake, the eclipse, the ISS and the
+docking module between the two atmospheres."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from kiosk.render import primitives as prim
 from kiosk.render import spacecraft as sc
 from kiosk.render.hatchway import TunnelLight, clasp, far_palm, sleeve, tunnel_light
 from kiosk.render.illustrations.base import deep_space, dims
-from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED
+from kiosk.render.palette import APOLLO_BLUE, SOYUZ_RED, Color
 from kiosk.render.primitives import Point, scale_color
 
 # --------------------------------------------------------------------------- docking
@@ -287,3 +288,112 @@ def draw_iss(surf: pygame.Surface, rng: random.Random) -> None:
     surf.blit(sl, (round(port[0] - sl.get_width() / 2), round(port[1] - sl.get_height() + 4)))
     prim.glow(surf, P(0.5, -0.1), L * 0.25, (255, 200, 150), 0.06)
     prim.vignette(surf, 0.3)
+
+
+# --------------------------------------------------------------------------- docking module
+
+#: The two cabin atmospheres, as light: Apollo's pure oxygen cool, Soyuz's air warm.
+OXYGEN = (120, 176, 255)
+AIR = (255, 178, 96)
+
+
+def _floating_crew(surf: pygame.Surface, P, s: float, colour: Color) -> None:
+    """A crew member floating head first towards Soyuz (to the right), about 1.75 m
+    long at ``s`` pixels per metre; ``P(x, y)`` maps metres about the hips to pixels."""
+    body: prim.Shape = [
+        ("capsule", P(-0.02, 0.0), P(0.5, -0.04), 0.2 * s, 0.22 * s),  # torso
+        ("circle", P(0.8, -0.07), 0.15 * s),  # head
+        ("capsule", P(0.6, -0.06), P(0.72, -0.07), 0.09 * s, 0.09 * s),  # neck
+        ("capsule", P(0.0, -0.05), P(-0.42, -0.13), 0.12 * s, 0.1 * s),  # thigh
+        ("capsule", P(-0.42, -0.13), P(-0.8, 0.0), 0.09 * s, 0.075 * s),  # shin
+        ("capsule", P(-0.8, 0.0), P(-0.9, -0.09), 0.075 * s, 0.065 * s),  # foot
+        ("capsule", P(0.02, 0.08), P(-0.36, 0.18), 0.11 * s, 0.09 * s),  # far thigh
+        ("capsule", P(-0.36, 0.18), P(-0.72, 0.26), 0.085 * s, 0.07 * s),  # far shin
+        ("capsule", P(0.46, -0.14), P(0.76, -0.3), 0.08 * s, 0.07 * s),  # arm reaching on
+        ("capsule", P(0.76, -0.3), P(1.04, -0.36), 0.07 * s, 0.06 * s),  # forearm
+        ("circle", P(1.09, -0.37), 0.075 * s),  # hand
+        ("capsule", P(0.42, 0.12), P(0.58, 0.3), 0.08 * s, 0.07 * s),  # near arm
+        ("capsule", P(0.58, 0.3), P(0.84, 0.3), 0.07 * s, 0.06 * s),
+    ]
+    prim.shaded_shape(
+        surf, body, colour, light=(0.3, -0.9), relief=0.05 * s, highlight=0.25, rim=(255, 214, 170)
+    )
+
+
+def draw_docking_module(surf: pygame.Surface, rng: random.Random) -> None:
+    """The docking module cut away between Apollo and Soyuz, at true relative scale:
+    pure oxygen light on Apollo's side, air on Soyuz's, a crew member passing through."""
+    w, h, _u, _cx, cy = dims(surf)
+    deep_space(surf, rng, 0.6)
+    bodies.earth_limb(
+        surf, pygame.Rect(-0.8 * w, h * 0.8, 2.6 * w, h * 0.2 + 2), rng, sun_side=-0.5, land=0.7
+    )
+    # About 6.4 m of the stack across the picture: Apollo's nose, the module, Soyuz's
+    # orbital module.  The two base rings meet at ``joint``.
+    s = min(w / 6.4, 0.56 * h / sc.APOLLO_DIAMETER_M)
+    axis = cy - 0.04 * h
+    joint = w * 0.62
+    # The two atmospheres, as light round each cabin.
+    prim.glow(surf, (joint - 4.6 * s, axis), 4.0 * s, OXYGEN, 0.8, falloff=1.3)
+    prim.glow(surf, (joint + 1.9 * s, axis), 3.0 * s, AIR, 0.8, falloff=1.3)
+    light = (-0.35, -0.75, 0.6)
+    sc.draw_soyuz(surf, (joint - sc.SOYUZ_PORT_AHEAD * s, axis), s, -1, apas=False, light=light)
+    port = joint + sc.APOLLO_PORT_AHEAD * s
+    sc.draw_apollo(surf, (port, axis), s, 1, apas=False, light=light)
+
+    def M(a: float, r: float) -> Point:  # along Apollo: ``a`` metres aft of its port
+        return (port - a * s, axis + r * s)
+
+    # The joined docking units: two base rings side by side.
+    ring = [M(0.42, -0.74), M(0.78, -0.74), M(0.78, 0.74), M(0.42, 0.74)]
+    prim.shaded_polygon(surf, ring, (176, 180, 186), axis, 0.74 * s, light=light)
+    pygame.draw.line(surf, (60, 62, 70), M(0.6, -0.74), M(0.6, 0.74), max(1, round(0.03 * s)))
+    # The cut-away: the module's inside, lit half oxygen and half air.
+    a0, a1, ri = 0.8, 3.0, 0.58
+    inside = prim.bounding_rect([M(a1, -ri), M(a0, ri)], 0)
+    room = pygame.Surface(inside.size)
+    prim.gradient_stops(
+        room,
+        [
+            (0.0, scale_color(OXYGEN, 0.8)),
+            (0.4, scale_color(OXYGEN, 0.62)),
+            (0.6, scale_color(AIR, 0.62)),
+            (1.0, scale_color(AIR, 0.8)),
+        ],
+        horizontal=True,
+    )
+    shade = prim.new_layer(inside.size)
+    for k in range(inside.h):
+        d = abs(k / max(1, inside.h - 1) - 0.5) * 2
+        pygame.draw.line(shade, (0, 0, 0, round(140 * d**2.4)), (0, k), (inside.w, k))
+    room.blit(shade, (0, 0))
+    surf.blit(room, inside.topleft)
+    # Ribs of the pressure hull, and the two hatches, one at each end, open.
+    ribs = prim.new_layer((w, h))
+    for a in (1.35, 1.9, 2.45):
+        pygame.draw.line(ribs, (0, 0, 0, 40), M(a, -ri), M(a, ri), max(1, round(0.03 * s)))
+    surf.blit(ribs, (0, 0))
+    frame = (46, 50, 60)
+    for a, inward in ((a1, -1), (a0, 1)):
+        for r0, r1 in ((-ri, -0.38), (0.38, ri)):
+            band = [M(a + 0.05, r0), M(a - 0.05, r0), M(a - 0.05, r1), M(a + 0.05, r1)]
+            pygame.draw.polygon(surf, frame, band)
+        # The hatch door swung open into the module, hinged at the top.
+        hinge = M(a, -0.38)
+        prim.thick_polyline(surf, [hinge, M(a + inward * 0.5, -0.5)], frame, 0.07 * s)
+        pygame.draw.circle(surf, (150, 156, 170), hinge, 0.045 * s)
+    # The rim of the cut hull.
+    rim = max(2, round(0.05 * s))
+    pygame.draw.line(surf, (236, 238, 240), M(a1, -ri), M(a0, -ri), rim)
+    pygame.draw.line(surf, (140, 144, 152), M(a1, ri), M(a0, ri), rim)
+    # One crew member floating through, head first towards Soyuz.
+    hip = M(2.2, 0.1)
+
+    def F(x: float, y: float) -> Point:
+        return (hip[0] + x * s, hip[1] + y * s)
+
+    _floating_crew(surf, F, s, (34, 40, 60))
+    # The module's two gas tanks stand outside the hull, in front of the cut.
+    for r in (-0.66, 0.66):
+        prim.shaded_sphere(surf, M(2.3, r), 0.27 * s, (214, 214, 210), light=light)
+    prim.vignette(surf, 0.35)
