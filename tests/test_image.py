@@ -80,8 +80,14 @@ GROUP = (
 )
 SHADOW = "root:*:20000:0:99999:7:::\ndaemon:*:20000:0:99999:7:::\npi:*:20000:0:99999:7:::\n"
 GSHADOW = "root:*::\nadm:*::\nshadow:*::\nsudo:*::pi\ngpio:!::pi\npi:!::\n"
-# Raspberry Pi OS Lite ships v4l-utils (cec-ctl); the rest comes from the bundle.
+# The synthetic base image has these already; overlayroot and busybox come in the bundle.
 RUNTIME = ("python3-pygame", "python3-serial", "python3-gpiozero", "python3-lgpio", "v4l-utils")
+RUNTIME += ("libgbm1", "libegl1", "libegl-mesa0", "libgles2", "libgl1-mesa-dri")
+#: The bundle's files, named as apt names them: an epoch as %3a, a binNMU's +b1.
+BUNDLE = {
+    "overlayroot_0.18.debian14_all.deb": ("overlayroot", "0.18.debian14", "all"),
+    "busybox_1%3a1.37.0-6+b3_arm64.deb": ("busybox", "1:1.37.0-6+b3", "arm64"),
+}
 DPKG_STATUS = "".join(
     f"Package: {name}\nStatus: install ok installed\nArchitecture: arm64\nVersion: 1.0\n\n"
     for name in ("base-files", "python3", *RUNTIME, "fonts-dejavu-core")
@@ -147,17 +153,31 @@ def extract(image: Path, start: int, sectors: int, out: Path) -> Path:
     return out
 
 
-def make_deb(folder: Path, name: str, arch: str = "arm64", depends: str = "") -> Path:
-    """A tiny real .deb made with dpkg-deb."""
+def make_deb(
+    folder: Path,
+    name: str,
+    arch: str = "arm64",
+    depends: str = "",
+    *,
+    version: str = "1.0",
+    file_name: str = "",
+    nocheck: bool = False,
+) -> Path:
+    """A tiny real .deb made with dpkg-deb (named as apt names it, unless ``file_name``).
+
+    ``nocheck``: dpkg-deb builds it even with invalid control data.
+    """
     tree = folder / f"{name}-tree"
-    control = f"Package: {name}\nVersion: 1.0\nArchitecture: {arch}\nMaintainer: Test <t@e>\n"
+    control = f"Package: {name}\nVersion: {version}\nArchitecture: {arch}\n"
+    control += "Maintainer: Test <t@e>\n"
     if depends:
         control += f"Depends: {depends}\n"
     control += f"Description: test package {name}\n"
     write(tree / "DEBIAN" / "control", control)
     write(tree / "usr" / "share" / "doc" / name / "README", f"{name}\n")
-    out = folder / f"{name}_1.0_{arch}.deb"
-    run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", tree, out)
+    out = folder / (file_name or f"{name}_{version.replace(':', '%3a')}_{arch}.deb")
+    checks = ["--nocheck"] if nocheck else []
+    run("dpkg-deb", "--root-owner-group", "-Zxz", *checks, "--build", tree, out)
     shutil.rmtree(tree)
     return out
 
@@ -248,7 +268,8 @@ def build(tmp: Path, base: Path, out: Path, *extra: str, check: bool = True):
         write(inputs / "staff.pub", SSH_KEY)
         write(inputs / "wifi.psk", "correct horse battery\n", 0o600)
         (inputs / "debs").mkdir()
-        make_deb(inputs / "debs", "overlayroot")
+        for file_name, (name, version, arch) in BUNDLE.items():
+            make_deb(inputs / "debs", name, arch, version=version, file_name=file_name)
     args = [
         sys.executable,
         BUILDER,
@@ -564,13 +585,15 @@ def test_hostname_and_wifi(built):
 
 
 def test_the_package_bundle_is_in_the_image_for_the_first_boot(built):
-    deb = built["tmp"] / "inputs" / "debs" / "overlayroot_1.0_arm64.deb"
-    path = "/var/lib/kiosk-image/debs/overlayroot_1.0_arm64.deb"
-    copied = run("debugfs", "-R", f"cat {path}", built["image"].root, text=False).stdout
-    assert copied == deb.read_bytes()
-    assert "bundled: overlayroot 1.0" in Image.cat(
-        built["image"].root, "/etc/kiosk-image/build.txt"
-    )
+    root = built["image"].root
+    assert sorted(Image.ls(root, "/var/lib/kiosk-image/debs")) == sorted(BUNDLE)
+    info = Image.cat(root, "/etc/kiosk-image/build.txt")
+    for file_name, (name, version, _arch) in BUNDLE.items():
+        deb = built["tmp"] / "inputs" / "debs" / file_name
+        path = f'"/var/lib/kiosk-image/debs/{file_name}"'
+        copied = run("debugfs", "-R", f"cat {path}", root, text=False).stdout
+        assert copied == deb.read_bytes()
+        assert f"bundled: {name} {version}" in info
 
 
 def test_the_input_is_unchanged_and_only_the_image_is_left(built):
@@ -725,7 +748,7 @@ def test_wrong_inputs_are_refused_with_the_file_and_the_fix(built, tmp_path, cha
     elif change == "amd64-deb":
         make_deb(inputs / "debs", "kiosk-extra", arch="amd64")
     elif change == "no-overlayroot":
-        (inputs / "debs" / "overlayroot_1.0_arm64.deb").unlink()
+        (inputs / "debs" / "overlayroot_0.18.debian14_all.deb").unlink()
     out = tmp_path / "out.img"
     done = build(tmp_path, built["base"], out, *extra, check=False)
     assert done.returncode == 1
@@ -841,6 +864,176 @@ def test_deb_files_are_read_from_the_file_itself(tmp_path):
     fake = write(tmp_path / "fake.deb", "not an archive")
     with pytest.raises(BuildError, match=r"fake\.deb: not a \.deb file"):
         read_deb(fake)
+
+
+#: File names as apt (``apt-get download``, ``fetch-debs``) and dpkg-deb name Debian's packages.
+REAL_DEBS = [
+    ("libjpeg62-turbo_1%3a2.1.5-4_arm64.deb", "libjpeg62-turbo", "1:2.1.5-4", "arm64"),
+    ("libglib2.0-0t64_2.84.4-3~deb13u5_arm64.deb", "libglib2.0-0t64", "2.84.4-3~deb13u5", "arm64"),
+    ("libstdc++6_14.2.0-19_arm64.deb", "libstdc++6", "14.2.0-19", "arm64"),
+    ("python3-pygame_2.6.1-1+b1_arm64.deb", "python3-pygame", "2.6.1-1+b1", "arm64"),
+    ("fonts-dejavu-core_2.37-8_all.deb", "fonts-dejavu-core", "2.37-8", "all"),
+    ("libegl-mesa0_25.0.7-2_arm64.deb", "libegl-mesa0", "25.0.7-2", "arm64"),
+]
+
+
+@needs_tools
+@pytest.mark.parametrize(("file_name", "name", "version", "arch"), REAL_DEBS)
+def test_real_debian_file_names_are_read_and_kept(tmp_path, file_name, name, version, arch):
+    from imagebuild.debs import read_deb
+
+    deb = read_deb(make_deb(tmp_path, name, arch, version=version, file_name=file_name))
+    assert (deb.package, deb.version, deb.architecture) == (name, version, arch)
+    assert deb.image_name == file_name, "in the image: the name apt gives it"
+
+
+@needs_tools
+def test_the_control_data_names_the_file_in_the_image_not_the_download(tmp_path):
+    from imagebuild.debs import read_deb
+
+    saved = make_deb(tmp_path, "busybox", version="1:1.37.0-6+b3", file_name="busybox.deb")
+    assert read_deb(saved).image_name == "busybox_1%3a1.37.0-6+b3_arm64.deb"
+    lying = make_deb(tmp_path, "busybox", "amd64", file_name="busybox_1.37_arm64.deb")
+    assert read_deb(lying).architecture == "amd64"
+
+
+@needs_tools
+@pytest.mark.parametrize(
+    ("file_name", "why"),
+    [
+        ("-rf.deb", "starts with '-'"),
+        (".hidden_1.0_all.deb", "starts with '.'"),
+        ("my package (1).deb", "' ' '(' ')'"),
+        ("x;reboot_1.0_all.deb", "';'"),
+        ("$(reboot)_1.0_all.deb", "'$' '(' ')'"),
+        ('quote"d_1.0_all.deb', "'\"'"),
+        ("line\nbreak_1.0_all.deb", "'\\n'"),
+    ],
+)
+def test_dangerous_deb_file_names_are_refused_with_the_reason(tmp_path, file_name, why):
+    from imagebuild.debs import read_deb
+
+    deb = make_deb(tmp_path, "kiosk-extra", file_name="kiosk-extra_1.0_arm64.deb")
+    odd = deb.rename(tmp_path / file_name)
+    with pytest.raises(BuildError) as caught:
+        read_deb(odd)
+    message = str(caught.value)
+    assert "unusual .deb file name" in message and why in message, message
+    assert "rename it to NAME_VERSION_ARCH.deb" in message
+
+
+@needs_tools
+def test_invalid_control_data_is_refused(tmp_path):
+    from imagebuild.debs import read_deb
+
+    deb = make_deb(tmp_path, "kiosk-extra", version="1.0/../../x", file_name="x.deb", nocheck=True)
+    with pytest.raises(BuildError, match=r"(?s)x\.deb: .*invalid character in version"):
+        read_deb(deb)
+
+
+@needs_tools
+def test_relative_paths_and_folders_with_spaces_build_as_the_readme_says(built, tmp_path):
+    site = tmp_path / "museum kiosks" / "apollo soyuz"
+    shutil.copytree(built["tmp"] / "inputs", site)
+    shutil.copy(built["base"], site / "raspios lite.img")
+    (site / "out dir").mkdir()
+    done = run(
+        sys.executable,
+        BUILDER,
+        "build",
+        "--base",
+        "raspios lite.img",
+        "--config",
+        "site.toml",
+        "--ssh-key",
+        "./staff.pub",
+        "--debs",
+        "debs/",
+        "--data-size",
+        "16M",
+        "--root-free",
+        "40M",
+        "--out",
+        "out dir/../out dir/apollo-soyuz-1.img",
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+        cwd=site,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = site / "out dir" / "apollo-soyuz-1.img"
+    assert [p.name for p in out.parent.iterdir()] == ["apollo-soyuz-1.img"]
+    image = Image(out, tmp_path)
+    assert sorted(Image.ls(image.root, "/var/lib/kiosk-image/debs")) == sorted(BUNDLE)
+    assert not [p for p in site.iterdir() if p.name.startswith(".kiosk-image-")]
+
+
+def _path_mistake(kind: str, folder: Path) -> tuple[str, Path]:
+    if kind == "base is a folder":
+        (folder / "raspios").mkdir()
+        return "--base", folder / "raspios"
+    if kind == "base is a FIFO":
+        os.mkfifo(folder / "raspios.img")
+        return "--base", folder / "raspios.img"
+    if kind == "base is missing":
+        return "--base", folder / "raspios.img"
+    if kind == "base is a dangling symlink":
+        (folder / "raspios.img").symlink_to(folder / "gone.img")
+        return "--base", folder / "raspios.img"
+    if kind == "config is a folder":
+        (folder / "site").mkdir()
+        return "--config", folder / "site"
+    if kind == "debs is a file":
+        return "--debs", write(folder / "debs.txt", "x\n")
+    if kind == "out is a folder":
+        (folder / "images").mkdir()
+        return "--out", folder / "images"
+    if kind == "out in a missing folder":
+        return "--out", folder / "no-such-folder" / "kiosk.img"
+    raise AssertionError(kind)
+
+
+@needs_tools
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("base is a folder", "raspios is a directory; give the .img or .img.xz file"),
+        ("base is a FIFO", "is a named pipe (FIFO); give the .img or .img.xz file"),
+        ("base is missing", "raspios.img: no such file or folder; give the .img or .img.xz"),
+        ("base is a dangling symlink", "gone.img, which does not exist"),
+        ("config is a folder", "site is a directory; give the site's kiosk.toml"),
+        ("debs is a file", "debs.txt is a file; give the folder kiosk-image fetch-debs made"),
+        ("out is a folder", "images is a directory; give the file to write, e.g."),
+        ("out in a missing folder", "the folder"),
+    ],
+)
+def test_a_path_of_the_wrong_kind_gets_a_message_that_says_what_to_give(
+    built, tmp_path, kind, message
+):
+    option, path = _path_mistake(kind, tmp_path)
+    inputs = built["tmp"] / "inputs"
+    values = {
+        "--base": built["base"],
+        "--config": inputs / "site.toml",
+        "--ssh-key": inputs / "staff.pub",
+        "--debs": inputs / "debs",
+        "--out": tmp_path / "kiosk.img",
+    }
+    values[option] = path
+    args = [part for item in values.items() for part in item]
+    done = run(sys.executable, BUILDER, "build", *args, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"kiosk-image: error: {option} ") and message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "kiosk.img").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_input_is_named(tmp_path):
+    from imagebuild import paths
+
+    secret = write(tmp_path / "staff.pub", SSH_KEY, 0o000)
+    with pytest.raises(BuildError, match="cannot be read \\(permission denied\\)"):
+        paths.input_file("--ssh-key", secret, "the staff's public key")
 
 
 # -- scripts and units ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from imagebuild import debs, disk
+from imagebuild import debs, disk, paths
 from imagebuild.build import Options, build
 from imagebuild.errors import BuildError
 from imagebuild.extfs import ExtFs
@@ -127,25 +127,22 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    if not args.base.is_file():
-        raise BuildError(f"--base {args.base}: no such file")
-    out_parent = args.out.resolve().parent
-    if not out_parent.is_dir():
-        raise BuildError(f"--out {args.out}: the folder {out_parent} does not exist")
-    scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=out_parent))
+    given = paths.input_file("--base", args.base, "the .img or .img.xz file")
+    out = paths.output_dir("--out", args.out)
+    scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=out.parent))
     try:
-        base = args.base
+        base = given
         with base.open("rb") as fin:
             if fin.read(6) == b"\xfd7zXZ\x00":
                 base = scratch / "base.img"
-                disk.decompress_xz(args.base, base)
+                disk.decompress_xz(given, base)
         table = disk.read_table(base)
         _boot, root = disk.raspios_partitions(base, table)
         rootfile = scratch / "root.ext4"
         disk.new_sparse(rootfile, root.length)
         disk.copy_range(base, root.offset, rootfile, 0, root.length)
         (scratch / "apt-work").mkdir()
-        found = debs.fetch(ExtFs(rootfile, 0), args.out, args.packages, scratch / "apt-work")
+        found = debs.fetch(ExtFs(rootfile, 0), out, args.packages, scratch / "apt-work")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for deb in found:

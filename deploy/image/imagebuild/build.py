@@ -16,11 +16,11 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from imagebuild import debs as debs_mod
-from imagebuild import disk, plan, tools
+from imagebuild import disk, paths, plan, tools
 from imagebuild.bootfs import BootFs
 from imagebuild.errors import BuildError
 from imagebuild.extfs import S_IFDIR, S_IFREG, Batch, ExtFs, make_data_fs, parents
@@ -106,14 +106,30 @@ def _check_config(path: Path, repo: Path) -> str:
     return plan.config_with_story_on_data(text, str(path))
 
 
+def check_paths(opts: Options) -> Options:
+    """The options with every path checked for its kind and made absolute.
+
+    Relative paths are taken from the current folder, as a shell user expects.
+    """
+    image = "the .img or .img.xz file"
+    return replace(
+        opts,
+        base=paths.input_file("--base", opts.base, image),
+        out=paths.output_file("--out", opts.out, "apollo-soyuz-1.img"),
+        config=paths.input_file("--config", opts.config, "the site's kiosk.toml"),
+        ssh_key=paths.input_file("--ssh-key", opts.ssh_key, "the staff's public key (.pub)"),
+        wifi_psk_file=opts.wifi_psk_file
+        and paths.input_file("--wifi-psk-file", opts.wifi_psk_file, "the passphrase file"),
+        debs=opts.debs
+        and paths.input_dir("--debs", opts.debs, "the folder kiosk-image fetch-debs made"),
+        repo=paths.absolute(opts.repo),
+    )
+
+
 def read_inputs(opts: Options) -> Inputs:
     """Every input checked, with the file and line of each problem."""
-    if not opts.base.is_file():
-        raise BuildError(f"--base {opts.base}: no such file")
     if opts.sha256 is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", opts.sha256):
         raise BuildError(f"--sha256 {opts.sha256!r}: expected 64 hexadecimal digits")
-    if not opts.out.parent.is_dir():
-        raise BuildError(f"--out {opts.out}: the folder {opts.out.parent} does not exist")
     if opts.out.resolve() == opts.base.resolve():
         raise BuildError("--out must not be the base image: the input is never changed")
     if opts.data_size < 16 * MiB:
@@ -378,7 +394,7 @@ def edit_root(
     # The package bundle for the first boot, and what this image is.
     edit.mkdirs("/var/lib/kiosk-image/debs")
     for deb in bundle:
-        edit.file(f"/var/lib/kiosk-image/debs/{deb.path.name}", deb.path)
+        edit.file(f"/var/lib/kiosk-image/debs/{deb.image_name}", deb.path)
     report.add(f"packages for the first boot: {len(bundle)} .deb files")
     info = [
         "# kiosk-image: what this image was built from",
@@ -477,6 +493,7 @@ def _base_image(opts: Options, scratch: Path) -> Path:
 def build(opts: Options) -> Report:
     """Build the image; see the module's docstring for what is promised."""
     report = Report()
+    opts = check_paths(opts)
     inputs = read_inputs(opts)
     tools.require(tools.BUILD_TOOLS)
     tools.check_e2fsprogs()
