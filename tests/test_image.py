@@ -1088,7 +1088,10 @@ case " ${STUB_FAIL:-} " in *" $name "*) echo "$name: failing on purpose" >&2; ex
 case $name in
   ssh-keygen) prefix=; [ "${2:-}" = -f ] && prefix=$3
               echo new >"$prefix/etc/ssh/ssh_host_ed25519_key" ;;
-  update-initramfs) : >"$STUB_ROOT/boot/initrd.img-$3" ;;
+  update-initramfs) initrd=$STUB_ROOT/boot/initrd.img-$3
+                    echo scripts/init-bottom/overlayroot >"$initrd"
+                    [ -n "${STUB_NO_BUSYBOX:-}" ] || echo usr/bin/busybox >>"$initrd" ;;
+  lsinitramfs) cat "$1" ;;
   blkid) [ -n "${STUB_DATA_DEV:-}" ] || exit 2; echo "$STUB_DATA_DEV" ;;
   findmnt) case "$*" in
              *SOURCE*) echo "${STUB_ROOT_DEV:-/dev/mmcblk0p2}" ;;
@@ -1099,7 +1102,7 @@ esac
 """
 STUBBED = ("apt-get", "dpkg", "ssh-keygen", "python3", "rfkill", "blkid", "sfdisk", "partx")
 STUBBED += ("resize2fs", "update-initramfs", "systemctl", "findmnt", "udevadm", "mkfs.ext4")
-STUBBED += ("mount", "chown")
+STUBBED += ("mount", "chown", "lsinitramfs")
 KERNELS = ("6.12.34+rpt-rpi-v8", "6.12.34+rpt-rpi-2712")
 PI_CMDLINE = "console=serial0,115200 console=tty3 root=PARTUUID=1a2b3c4d-02 rootwait quiet\n"
 
@@ -1115,6 +1118,9 @@ def scratch(tmp_path):
     for name in ("python3-pygame_2.6.1_arm64.deb", "overlayroot_0.18_all.deb"):
         write(debs / name, "deb")
     write(root / "usr" / "share" / "initramfs-tools" / "hooks" / "overlayroot", "#!/bin/sh\n")
+    write(root / "usr" / "bin" / "busybox", "#!/bin/sh\n", 0o755)
+    # What images before issue 14 wrote: it kept the root read-only after kiosk-root writable.
+    write(root / "etc" / "overlayroot.local.conf", 'overlayroot="tmpfs:recurse=0"\n')
     for kernel in KERNELS:
         (root / "lib" / "modules" / kernel).mkdir(parents=True)
     write(root / "boot" / f"initrd.img-{KERNELS[0]}", "the old initramfs")
@@ -1155,17 +1161,23 @@ def scratch(tmp_path):
     return root, firstboot
 
 
+STEPS = ("ssh_host_keys", "install_packages", "compile_app", "wifi", "make_data", "grow_data")
+STEPS += ("volatile_journal", "read_only_root")
+
+
 def test_the_first_boot_does_every_step_then_disables_itself_and_reboots(scratch):
     root, firstboot = scratch
     done, calls = firstboot("--root", str(root))
     assert done.returncode == 0, done.stdout + done.stderr
-    debs = root / "var" / "lib" / "kiosk-image" / "debs"
-    assert calls == [
+    state = root / "var" / "lib" / "kiosk-image"
+    debs = state / "debs"
+    assert [c for c in calls if not c.startswith("lsinitramfs ")] == [
+        f"ssh-keygen -A -f {root}",
         "dpkg --configure -a",
-        "apt-get install -y --no-download --no-install-recommends "
+        "apt-get install -y --no-install-recommends -o Dir::Etc::SourceList=/dev/null "
+        f"-o Dir::Etc::SourceParts={state}/no-sources "
         "-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "
         f"{debs}/overlayroot_0.18_all.deb {debs}/python3-pygame_2.6.1_arm64.deb",
-        f"ssh-keygen -A -f {root}",
         f"python3 -m compileall -q {root}/opt/kiosk/kiosk {root}/opt/kiosk/hardware",
         "rfkill unblock wifi",
         "blkid -L kioskdata",
@@ -1179,57 +1191,101 @@ def test_the_first_boot_does_every_step_then_disables_itself_and_reboots(scratch
         "systemctl --no-block reboot",
     ]
     assert list(debs.iterdir()) == [], "installed packages are removed from the root"
+    assert not list((state / "no-sources").iterdir()), "apt gets no package sources at all"
     ssh = sorted(p.name for p in (root / "etc" / "ssh").iterdir())
     assert ssh == ["ssh_host_ed25519_key"], "the image's shared host key is gone"
     journald = root / "etc" / "systemd" / "journald.conf.d" / "40-kiosk-volatile.conf"
     assert "Storage=volatile" in journald.read_text(encoding="utf-8").splitlines()
-    overlay = (root / "etc" / "overlayroot.local.conf").read_text(encoding="utf-8")
-    assert 'overlayroot="tmpfs:recurse=0"' in overlay.splitlines()
+    assert not (root / "etc" / "overlayroot.local.conf").exists(), "cmdline.txt decides alone"
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
     assert cmdline == PI_CMDLINE.rstrip("\n") + " overlayroot=tmpfs:recurse=0\n"
     for kernel in KERNELS:
         assert (root / "boot" / f"initrd.img-{kernel}").exists()
     wants = root / "etc" / "systemd" / "system" / "multi-user.target.wants"
     assert list(wants.iterdir()) == []
-    state = root / "var" / "lib" / "kiosk-image"
     assert (state / "firstboot.done").exists()
-    steps = {"install_packages", "ssh_host_keys", "compile_app", "wifi", "make_data", "grow_data"}
-    steps |= {"volatile_journal", "read_only_root"}
-    assert {p.name for p in (state / "done").iterdir()} == steps
+    assert {p.name for p in (state / "done").iterdir()} == set(STEPS)
     log = (root / "var" / "lib" / "kiosk" / "log" / "kiosk-firstboot.log").read_text("utf-8")
+    for step in STEPS:
+        assert f"kiosk-firstboot: {step}: ok" in log
     assert "kiosk-firstboot: finished: rebooting into the exhibit" in log
 
 
-def test_a_failed_step_stops_the_first_boot_and_the_next_boot_resumes_after_it(scratch):
+@pytest.mark.parametrize(
+    ("fail", "step", "again"),
+    [
+        ("ssh-keygen", "ssh_host_keys", {"ssh-keygen"}),
+        ("apt-get", "install_packages", {"dpkg", "apt-get"}),
+        ("sfdisk", "make_data", {"findmnt", "sfdisk", "partx", "udevadm", "mkfs.ext4", "mount"}),
+        ("update-initramfs", "read_only_root", {"update-initramfs"}),
+    ],
+)
+def test_a_failed_step_never_stops_the_others_and_the_next_boot_retries_it(
+    scratch, fail, step, again
+):
     root, firstboot = scratch
-    done, calls = firstboot("--root", str(root), fail="update-initramfs")
-    assert done.returncode == 1
-    assert "read_only_root FAILED" in done.stdout
+    no_data = {"STUB_DATA_DEV": ""} if step == "make_data" else {}
+    done, calls = firstboot("--root", str(root), fail=fail, **no_data)
+    assert done.returncode == 1, done.stdout
+    assert f"kiosk-firstboot: {step} FAILED (status 1); carrying on" in done.stdout
+    state = root / "var" / "lib" / "kiosk-image"
+    assert {p.name for p in (state / "done").iterdir()} == set(STEPS) - {step}, "others ran"
+    assert calls[0] == f"ssh-keygen -A -f {root}", "host keys come first"
+    assert any(c.startswith("update-initramfs") for c in calls), "the last step ran"
     assert "systemctl --no-block reboot" not in calls
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
-    assert cmdline == PI_CMDLINE, "no read-only root without its initramfs"
+    assert cmdline == PI_CMDLINE, "the root stays writable while a step is missing"
     wants = root / "etc" / "systemd" / "system" / "multi-user.target.wants"
     assert [p.name for p in wants.iterdir()] == ["kiosk-firstboot.service"]
+    log = (root / "var" / "lib" / "kiosk" / "log" / "kiosk-firstboot.log").read_text("utf-8")
+    assert f"{step}: FAILED" in log and "the kiosk and SSH start anyway" in log
 
-    done, calls = firstboot("--root", str(root))
+    done, calls = firstboot("--root", str(root), **no_data)
     assert done.returncode == 0, done.stdout
-    assert not [c for c in calls if c.split()[0] in ("apt-get", "dpkg", "ssh-keygen")]
     assert calls[-1] == "systemctl --no-block reboot"
-    assert "install_packages: done at an earlier boot" in done.stdout
+    assert "volatile_journal: done at an earlier boot" in done.stdout
+    ran = {c.split()[0] for c in calls} - {"lsinitramfs", "systemctl", "blkid", "chown"}
+    assert ran == again, "only the failed step runs again"
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
     assert cmdline.split().count("overlayroot=tmpfs:recurse=0") == 1
 
 
-def test_single_steps_repeat_safely(scratch):
+def test_single_steps_repeat_safely_and_leave_the_switch_to_the_whole_run(scratch):
     root, firstboot = scratch
     for _ in range(2):
         done, calls = firstboot("--root", str(root), "read_only_root")
         assert done.returncode == 0, done.stdout
         (root / "var" / "lib" / "kiosk-image" / "done" / "read_only_root").unlink()
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
-    assert cmdline.split().count("overlayroot=tmpfs:recurse=0") == 1
+    assert cmdline == PI_CMDLINE, "only a complete first boot turns the read-only root on"
     assert "systemctl --no-block reboot" not in calls, "a single step neither reboots"
     assert (root / "etc" / "systemd" / "system" / "multi-user.target.wants").iterdir()
+
+
+def test_an_initramfs_that_has_overlayroot_already_is_not_made_again(scratch):
+    root, firstboot = scratch
+    # The packages' own initramfs trigger made this one while they were installed.
+    write(
+        root / "boot" / f"initrd.img-{KERNELS[0]}",
+        "usr/share/initramfs-tools/scripts/init-bottom/overlayroot\nusr/bin/busybox\n",
+    )
+    done, calls = firstboot("--root", str(root), "read_only_root")
+    assert done.returncode == 0, done.stdout
+    assert [c for c in calls if c.startswith("update-initramfs")] == [
+        f"update-initramfs -c -k {KERNELS[1]}"
+    ]
+    assert f"the initramfs of kernel {KERNELS[0]} has overlayroot and busybox" in done.stdout
+
+
+def test_the_read_only_root_needs_busybox_in_the_initramfs(scratch):
+    root, firstboot = scratch
+    done, _ = firstboot("--root", str(root), "read_only_root", STUB_NO_BUSYBOX="1")
+    assert done.returncode == 1
+    assert "lacks overlayroot or busybox (lsinitramfs)" in done.stdout
+    (root / "usr" / "bin" / "busybox").unlink()
+    done, calls = firstboot("--root", str(root), "read_only_root")
+    assert done.returncode == 1 and "busybox is not installed" in done.stdout
+    assert not [c for c in calls if c.startswith("update-initramfs")]
 
 
 def test_the_first_boot_refuses_a_read_only_root_without_overlayroot(scratch):
