@@ -21,6 +21,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -1077,6 +1078,89 @@ def test_the_units_in_the_image_pass_systemd_analyze_verify(tmp_path):
     )
     done = run("systemd-analyze", "verify", units / "kiosk.service", env=env, check=False)
     assert done.returncode != 0 and "/nonexistent/python3" in done.stderr
+
+
+SYSTEMD = next(
+    (p for p in ("/usr/lib/systemd/systemd", "/lib/systemd/systemd") if os.access(p, os.X_OK)),
+    None,
+)
+
+
+def _unit_dump(units: Path) -> str:
+    """systemd's own view of kiosk.service (``systemd --test``: its dependencies, loaded).
+
+    Test mode refuses to run as root, so as root it runs as nobody.
+    """
+    user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    done = run(
+        *(user if os.geteuid() == 0 else []),
+        "env",
+        f"SYSTEMD_UNIT_PATH={units}:",
+        SYSTEMD,
+        "--test",
+        "--system",
+        "--unit=kiosk.service",
+        "--no-pager",
+        check=False,
+    )
+    block = re.search(
+        r"^\s*-> Unit kiosk\.service:\n(.*?)(?=^\s*-> Unit |\Z)", done.stdout, re.M | re.S
+    )
+    assert block, done.stdout[-2000:] + done.stderr
+    return block.group(1)
+
+
+@pytest.mark.skipif(
+    SYSTEMD is None or (os.geteuid() == 0 and shutil.which("setpriv") is None),
+    reason="needs systemd (and setpriv as root)",
+)
+def test_the_kiosk_starts_without_its_data_partition():
+    units = Path(tempfile.mkdtemp(prefix="kiosk-units-"))
+    try:
+        units.chmod(0o755)  # read by nobody
+        shutil.copy(REPO / "deploy" / "systemd" / "kiosk.service", units)
+        plain = _unit_dump(units)
+        # The check can fail: StateDirectory= alone makes the mount a hard requirement.
+        assert "RequiresMountsFor: /var/lib/kiosk " in plain
+        shutil.copytree(
+            FILES / "etc" / "systemd" / "system" / "kiosk.service.d", units / "kiosk.service.d"
+        )
+        for path in units.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        image = _unit_dump(units)
+    finally:
+        shutil.rmtree(units)
+    hard = ("Requires", "Requisite", "BindsTo", "PartOf", "RequiresMountsFor")
+    for line in image.splitlines():
+        key, _, value = line.strip().partition(": ")
+        if key in hard:
+            assert "var-lib-kiosk" not in value and "/var/lib/kiosk" not in value, line
+    assert "After: var-lib-kiosk.mount (origin-file)" in image, "the mount is waited for"
+    assert "Wants: var-lib-kiosk.mount (origin-file)" in image
+    assert "ReadWritePaths: -/var/lib/kiosk" in image, "writable with or without the partition"
+    assert "mountpoint -q /var/lib/kiosk" in image, "a missing partition is said in the journal"
+    fstab = plan.with_data_mount(FSTAB).splitlines()[-1].split()[3].split(",")
+    assert "nofail" in fstab and "x-systemd.device-timeout=10s" in fstab
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="apt install systemd")
+def test_the_image_drop_in_keeps_the_kiosks_security_exposure(tmp_path):
+    units = tmp_path / "units"
+    shutil.copytree(FILES / "etc" / "systemd" / "system", units)
+    shutil.copy(REPO / "deploy" / "systemd" / "kiosk.service", units)
+    done = run(
+        "systemd-analyze",
+        "security",
+        "--offline=yes",
+        "--no-pager",
+        "kiosk.service",
+        env={"SYSTEMD_UNIT_PATH": f"{units}:"},
+        check=False,
+    )
+    if "--offline" in done.stderr and done.returncode != 0:
+        pytest.skip(f"this systemd-analyze has no --offline: {done.stderr.strip()}")
+    found = re.search(r"Overall exposure level for kiosk\.service: ([\d.]+)", done.stdout)
+    assert found and float(found.group(1)) <= 1.1, done.stdout
 
 
 # -- the first boot, in a scratch directory standing in for / ------------------------------
