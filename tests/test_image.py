@@ -160,6 +160,7 @@ def make_deb(
     arch: str = "arm64",
     depends: str = "",
     *,
+    recommends: str = "",
     version: str = "1.0",
     file_name: str = "",
     nocheck: bool = False,
@@ -173,6 +174,8 @@ def make_deb(
     control += "Maintainer: Test <t@e>\n"
     if depends:
         control += f"Depends: {depends}\n"
+    if recommends:
+        control += f"Recommends: {recommends}\n"
     control += f"Description: test package {name}\n"
     write(tree / "DEBIAN" / "control", control)
     write(tree / "usr" / "share" / "doc" / name / "README", f"{name}\n")
@@ -732,6 +735,7 @@ def test_a_missing_program_is_named_with_its_package(built, tmp_path):
         ("wifi-no-country", "--wifi-country"),
         ("amd64-deb", "is for amd64; the kiosk's Raspberry Pi needs arm64"),
         ("no-overlayroot", "missing overlayroot"),
+        ("no-busybox", "missing busybox"),
     ],
 )
 def test_wrong_inputs_are_refused_with_the_file_and_the_fix(built, tmp_path, change, message):
@@ -750,6 +754,8 @@ def test_wrong_inputs_are_refused_with_the_file_and_the_fix(built, tmp_path, cha
         make_deb(inputs / "debs", "kiosk-extra", arch="amd64")
     elif change == "no-overlayroot":
         (inputs / "debs" / "overlayroot_0.18.debian14_all.deb").unlink()
+    elif change == "no-busybox":
+        (inputs / "debs" / "busybox_1%3a1.37.0-6+b3_arm64.deb").unlink()
     out = tmp_path / "out.img"
     done = build(tmp_path, built["base"], out, *extra, check=False)
     assert done.returncode == 1
@@ -1467,8 +1473,11 @@ def test_kiosk_root_switches_the_next_boot_between_read_only_and_writable(scratc
 def test_fetch_debs_downloads_for_arm64_only_what_the_base_image_lacks(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
-    make_deb(repo, "kiosk-test-app", depends="kiosk-test-lib, base-files")
-    make_deb(repo, "kiosk-test-lib")
+    make_deb(
+        repo, "kiosk-test-app", depends="kiosk-test-lib, base-files", recommends="kiosk-test-rec"
+    )
+    make_deb(repo, "kiosk-test-lib", version="1:2.0~rc1-1+b1")
+    make_deb(repo, "kiosk-test-rec")
     make_deb(repo, "base-files")
     index = run("dpkg-scanpackages", "--multiversion", ".", cwd=repo).stdout
     write(repo / "Packages", index)
@@ -1497,9 +1506,10 @@ def test_fetch_debs_downloads_for_arm64_only_what_the_base_image_lacks(tmp_path)
     assert sorted(p.name for p in out.iterdir()) == [
         "BUNDLE.txt",
         "kiosk-test-app_1.0_arm64.deb",
-        "kiosk-test-lib_1.0_arm64.deb",
-    ], "base-files is in the base image already"
-    assert "kiosk-test-lib 1.0 arm64" in (out / "BUNDLE.txt").read_text(encoding="utf-8")
+        "kiosk-test-lib_1%3a2.0~rc1-1+b1_arm64.deb",
+    ], "base-files is in the base image already; Recommends are not followed"
+    bundle = (out / "BUNDLE.txt").read_text(encoding="utf-8")
+    assert "kiosk-test-lib 1:2.0~rc1-1+b1 arm64" in bundle
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kiosk-image-")]
 
 
@@ -1516,6 +1526,18 @@ def test_fetch_debs_points_the_sources_at_the_copied_keyrings(tmp_path):
     assert f"[signed-by={tmp_path}/keyrings/a.gpg]" in (apt / "sources.list").read_text()
     text = (apt / "sources.list.d" / "raspi.sources").read_text()
     assert f"Signed-By: {tmp_path}/keyrings/raspi.pgp" in text
+
+
+def test_the_bundle_names_what_the_exhibit_needs_never_relying_on_recommends():
+    from imagebuild.debs import RUNTIME_PACKAGES
+
+    # overlayroot's initramfs script runs busybox's grep; SDL's kmsdrm loads GBM, EGL,
+    # GLES and Mesa's DRI drivers at run time (no package Depends on them).
+    needed = {"overlayroot", "busybox", "libgbm1", "libegl1", "libegl-mesa0", "libgles2"}
+    needed |= {"libgl1-mesa-dri", "python3-pygame", "python3-gpiozero", "python3-lgpio"}
+    assert needed <= set(RUNTIME_PACKAGES)
+    files = FILES / "etc" / "initramfs-tools" / "conf.d" / "kiosk-busybox.conf"
+    assert "BUSYBOX=y" in files.read_text(encoding="utf-8").splitlines()
 
 
 def test_the_pi_gen_stage_makes_the_same_edits_as_kiosk_image(tmp_path):
