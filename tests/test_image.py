@@ -1182,6 +1182,9 @@ case $name in
                     echo scripts/init-bottom/overlayroot >"$initrd"
                     [ -n "${STUB_NO_BUSYBOX:-}" ] || echo usr/bin/busybox >>"$initrd" ;;
   lsinitramfs) cat "$1" ;;
+  overlayroot-chroot) # the command, on the real root that overlayroot mounts here
+                      last=${*: -1}; set -- "${@:1:$#-1}" "$STUB_ROOT/media/root-ro$last"
+                      "$@" ;;
   blkid) [ -n "${STUB_DATA_DEV:-}" ] || exit 2; echo "$STUB_DATA_DEV" ;;
   findmnt) case "$*" in
              *SOURCE*) echo "${STUB_ROOT_DEV:-/dev/mmcblk0p2}" ;;
@@ -1192,7 +1195,7 @@ esac
 """
 STUBBED = ("apt-get", "dpkg", "ssh-keygen", "python3", "rfkill", "blkid", "sfdisk", "partx")
 STUBBED += ("resize2fs", "update-initramfs", "systemctl", "findmnt", "udevadm", "mkfs.ext4")
-STUBBED += ("mount", "chown", "lsinitramfs")
+STUBBED += ("mount", "chown", "lsinitramfs", "overlayroot-chroot")
 KERNELS = ("6.12.34+rpt-rpi-v8", "6.12.34+rpt-rpi-2712")
 PI_CMDLINE = "console=serial0,115200 console=tty3 root=PARTUUID=1a2b3c4d-02 rootwait quiet\n"
 
@@ -1463,6 +1466,72 @@ def test_kiosk_root_switches_the_next_boot_between_read_only_and_writable(scratc
     assert done.returncode == 1 and "overlayroot is not installed" in done.stderr
     done, _ = firstboot("--root", str(root), "sideways", script=KIOSK_ROOT)
     assert done.returncode == 2
+
+
+def overlayroot_setting(root: Path, cmdline: str) -> str:
+    """The overlayroot= value overlayroot's initramfs script would use at boot.
+
+    As its scripts/init-bottom/overlayroot (0.18.debian14, trixie) does: it collects
+    a built-in empty value, /etc/overlayroot.conf, /etc/overlayroot.local.conf (both
+    from the real root) and the kernel command line, in that order, and sources them
+    one after the other, so the last one that sets overlayroot wins.
+    """
+    value = ""
+    for name in ("overlayroot.conf", "overlayroot.local.conf"):
+        path = root / "etc" / name
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                found = re.fullmatch(r"\s*overlayroot=([\"']?)(.*)\1\s*", line)
+                if found:
+                    value = found.group(2)
+    for token in cmdline.split():
+        if token.startswith("overlayroot="):
+            value = token.removeprefix("overlayroot=")
+    return value
+
+
+def test_the_documented_update_path_works_with_what_overlayroot_reads(scratch):
+    """writable, reboot, change, read-only, reboot: on a card whose real root has a
+    setting in /etc/overlayroot.local.conf (images before issue 14 wrote one)."""
+    root, run_script = scratch
+    lower = root / "media" / "root-ro"
+    write(lower / "etc" / "overlayroot.conf", '# package default\noverlayroot=""\n')
+    write(lower / "etc" / "overlayroot.local.conf", 'overlayroot="tmpfs:recurse=0"\n')
+    cmdline = root / "boot" / "firmware" / "cmdline.txt"
+    cmdline.write_text(PI_CMDLINE.rstrip("\n") + " overlayroot=tmpfs:recurse=0\n")
+
+    def kiosk_root(*args: str, fstype: str):
+        return run_script("--root", str(root), *args, script=KIOSK_ROOT, STUB_ROOT_FSTYPE=fstype)
+
+    done, _ = kiosk_root("status", fstype="overlay")
+    assert "warning: /etc/overlayroot.local.conf sets overlayroot" in done.stdout
+    # Only removing the token, as kiosk-root did before, would leave the root read-only:
+    assert overlayroot_setting(lower, PI_CMDLINE) == "tmpfs:recurse=0"
+
+    done, calls = kiosk_root("writable", fstype="overlay")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "overlayroot-chroot rm -f /etc/overlayroot.local.conf" in calls
+    assert not (lower / "etc" / "overlayroot.local.conf").exists()
+    assert cmdline.read_text() == PI_CMDLINE
+    assert overlayroot_setting(lower, cmdline.read_text()) == "", "the next boot is writable"
+    done, _ = kiosk_root("status", fstype="overlay")
+    assert "after the next boot:  writable" in done.stdout and "warning" not in done.stdout
+
+    # After the reboot: the root is the real one, writable; the update; back to read-only.
+    done, calls = kiosk_root("read-only", fstype="ext4")
+    assert done.returncode == 0 and not [c for c in calls if c.startswith("overlayroot-chroot")]
+    assert overlayroot_setting(lower, cmdline.read_text()) == "tmpfs:recurse=0"
+    done, _ = kiosk_root("status", fstype="ext4")
+    assert "now: writable" in done.stdout and "after the next boot:  read-only" in done.stdout
+
+
+def test_kiosk_root_clears_a_setting_in_overlayroot_conf_too(scratch):
+    root, run_script = scratch
+    write(root / "etc" / "overlayroot.conf", 'overlayroot="tmpfs"\n')
+    done, _ = run_script("--root", str(root), "writable", script=KIOSK_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert overlayroot_setting(root, (root / "boot" / "firmware" / "cmdline.txt").read_text()) == ""
+    assert 'overlayroot=""' in (root / "etc" / "overlayroot.conf").read_text().splitlines()
 
 
 # -- fetch-debs, against a local package repository ------------------------------------------
