@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
@@ -650,6 +651,67 @@ def test_the_bmap_file_flashes_the_same_bytes(built, tmp_path):
     card = tmp_path / "card.img"
     run("bmaptool", "copy", "--bmap", bmap, out, card)
     assert sha256(card) == sha256(out)
+
+
+@pytest.fixture(scope="module")
+def packed_base(built):
+    """The synthetic base image as .img.xz (the build unpacks it into its scratch folder)."""
+    packed = built["tmp"] / "packed" / "raspios.img.xz"
+    packed.parent.mkdir(exist_ok=True)
+    if not packed.exists():
+        with packed.open("wb") as out:
+            subprocess.run(["xz", "-T0", "-0", "-c", str(built["base"])], stdout=out, check=True)
+    return packed
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=str)
+@pytest.mark.parametrize("point", ["root-copied", "finished"])
+def test_a_signal_during_a_build_leaves_nothing_behind(built, packed_base, tmp_path, stop, point):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    inputs = built["tmp"] / "inputs"
+    args = [sys.executable, str(BUILDER), "build", "--base", str(packed_base)]
+    args += ["--config", str(inputs / "site.toml"), "--ssh-key", str(inputs / "staff.pub")]
+    args += ["--debs", str(inputs / "debs"), "--data-size", "16M", "--root-free", "40M"]
+    args += ["--bmap"] if point == "finished" and shutil.which("bmaptool") else []
+    args += ["--out", str(out_dir / "kiosk.img")]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "KIOSK_IMAGE_TEST_PAUSE": point}
+    with subprocess.Popen(args, env=env, stderr=subprocess.PIPE, text=True) as build_process:
+        try:
+            line = build_process.stderr.readline()  # blocks until the build holds there
+            assert line.startswith(f"kiosk-image: paused at {point}"), line
+            # The test can fail: at this point there is something to clean up.
+            scratch = [p for p in out_dir.iterdir() if p.name.startswith(".kiosk-image-")]
+            assert len(scratch) == 1 and (scratch[0] / "base.img").stat().st_size > 0
+            assert (out_dir / ".kiosk.img.partial").exists()
+            build_process.send_signal(stop)
+            code = build_process.wait(timeout=120)
+            rest = build_process.stderr.read()
+        finally:
+            if build_process.poll() is None:
+                build_process.kill()
+    assert code == 128 + stop, rest
+    assert f"stopped by {stop.name}; nothing was written" in rest and "Traceback" not in rest
+    assert list(out_dir.iterdir()) == [], "no partial image, no scratch folder, no base.img"
+
+
+def test_fetch_debs_names_a_folder_given_as_the_base(tmp_path):
+    (tmp_path / "raspios").mkdir()
+    done = run(
+        sys.executable,
+        BUILDER,
+        "fetch-debs",
+        "--base",
+        tmp_path / "raspios",
+        "--out",
+        tmp_path / "debs",
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "--base " in done.stderr and "raspios is a directory; give the .img or .img.xz" in (
+        done.stderr
+    )
+    assert not (tmp_path / "debs").exists()
 
 
 # -- damaged inputs ----------------------------------------------------------------------

@@ -15,6 +15,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from imagebuild import debs, disk, paths
 from imagebuild.build import Options, build
-from imagebuild.errors import BuildError
+from imagebuild.errors import BuildError, Interrupted
 from imagebuild.extfs import ExtFs
 
 PROG = "kiosk-image"
@@ -151,17 +152,38 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Signals that stop a build: each removes what was written so far (the partial image,
+#: the unpacked base image) on the way out.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _stop(signum: int, _frame: object) -> None:
+    """Turn a stop signal into :class:`Interrupted`; further ones wait for the cleanup."""
+    for other in STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run ``kiosk-image``; 0 done, 1 error (printed), 2 wrong usage."""
+    """Run ``kiosk-image``; 0 done, 1 error (printed), 2 wrong usage, 128+N signal N."""
     args = parser().parse_args(argv)
+    previous = {number: signal.signal(number, _stop) for number in STOP_SIGNALS}
     try:
         return _build(args) if args.command == "build" else _fetch(args)
     except BuildError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        print(
+            f"{PROG}: stopped by {name}; nothing was written (the partial output and the "
+            "scratch folder with the unpacked base image were removed)",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 
 The input is only ever read.  Work happens in a scratch folder next to the output
 (partition files can be gigabytes: not in a RAM-backed /tmp), the image is written
-to a hidden ``.partial`` file and renamed into place at the very end; on any error
-both are removed, so nothing is left behind.
+to a hidden ``.partial`` file and renamed into place at the very end; on any error,
+and on SIGTERM, SIGINT or SIGHUP (``kiosk_image.py`` turns them into
+:class:`~imagebuild.errors.Interrupted`), both are removed, so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -480,6 +482,21 @@ def make_data(
 
 
 # -- the whole build ------------------------------------------------------------------------
+#: Tests set this to the name of a :func:`checkpoint` to stop the build there and signal it.
+PAUSE_ENV = "KIOSK_IMAGE_TEST_PAUSE"
+
+
+def checkpoint(name: str) -> None:
+    """A known point of the build where a test may hold it (``KIOSK_IMAGE_TEST_PAUSE=name``).
+
+    The build says so on stderr and waits for a signal; without the variable, nothing.
+    """
+    if os.environ.get(PAUSE_ENV) == name:
+        print(f"kiosk-image: paused at {name} ({PAUSE_ENV})", file=sys.stderr, flush=True)
+        while True:
+            signal.pause()
+
+
 def _base_image(opts: Options, scratch: Path) -> Path:
     with opts.base.open("rb") as fin:
         magic = fin.read(len(XZ_MAGIC))
@@ -507,27 +524,33 @@ def build(opts: Options) -> Report:
                 "(a damaged or different download)"
             )
         report.add(f"base image sha256 checked: {actual}")
-    scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=opts.out.parent))
     partial = opts.out.with_name(f".{opts.out.name}.partial")
     bmap = opts.out.with_name(opts.out.name + ".bmap")
+    bmap_partial = bmap.with_name(f".{bmap.name}.partial")
+    scratch = None
     try:
+        scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=opts.out.parent))
         _build(opts, inputs, scratch, partial, report)
-        os.replace(partial, opts.out)
-        report.add(f"written: {opts.out} ({opts.out.stat().st_size // MiB} MiB, sparse)")
         if opts.bmap:
-            bmap_partial = bmap.with_name(f".{bmap.name}.partial")
+            # Made from the finished partial file, so both appear together at the end.
             tools.run(
-                ["bmaptool", "create", "-o", str(bmap_partial), str(opts.out)],
+                ["bmaptool", "create", "-o", str(bmap_partial), str(partial)],
                 what="bmaptool create",
             )
+        checkpoint("finished")
+        os.replace(partial, opts.out)
+        if opts.bmap:
             os.replace(bmap_partial, bmap)
+        report.add(f"written: {opts.out} ({opts.out.stat().st_size // MiB} MiB, sparse)")
+        if opts.bmap:
             report.add(f"written: {bmap}")
     except BaseException:
-        for leftover in (partial, opts.out.with_name(f".{bmap.name}.partial")):
+        for leftover in (partial, bmap_partial):
             leftover.unlink(missing_ok=True)
         raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     return report
 
 
@@ -572,6 +595,7 @@ def _build(opts: Options, inputs: Inputs, scratch: Path, partial: Path, report: 
     epoch = opts.epoch if opts.epoch is not None else (rootfs.last_write() or 1)
     rootfs = ExtFs(rootfile, epoch)
     rootfs.check("the base image's root file system")
+    checkpoint("root-copied")
     status = rootfs.read_text("/var/lib/dpkg/status") or ""
     installed = plan.installed_packages(status)
     if opts.debs is not None:
