@@ -1620,17 +1620,21 @@ def test_fetch_debs_downloads_for_arm64_only_what_the_base_image_lacks(tmp_path)
         f"SHA256:\n {digest} {len(index.encode())} Packages\n",
     )
     base = make_base_image(tmp_path / "base", sources=f"deb [trusted=yes] copy:{repo} ./\n")
-    out = tmp_path / "debs"
+    site = tmp_path / "kiosk build"  # as the README says: relative paths, here with a space
+    site.mkdir()
+    shutil.move(base, site / "raspios lite.img")
+    out = site / "debs"
     done = run(
         sys.executable,
         BUILDER,
         "fetch-debs",
         "--base",
-        base,
+        "raspios lite.img",
         "--out",
-        out,
+        "debs/",
         "--packages",
         "kiosk-test-app",
+        cwd=site,
         check=False,
     )
     assert done.returncode == 0, done.stderr
@@ -1641,7 +1645,7 @@ def test_fetch_debs_downloads_for_arm64_only_what_the_base_image_lacks(tmp_path)
     ], "base-files is in the base image already; Recommends are not followed"
     bundle = (out / "BUNDLE.txt").read_text(encoding="utf-8")
     assert "kiosk-test-lib 1:2.0~rc1-1+b1 arm64" in bundle
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kiosk-image-")]
+    assert not [p for p in site.iterdir() if p.name.startswith(".kiosk-image-")]
 
 
 def test_fetch_debs_points_the_sources_at_the_copied_keyrings(tmp_path):
