@@ -1405,6 +1405,14 @@ def test_a_failed_step_never_stops_the_others_and_the_next_boot_retries_it(
     assert cmdline.split().count("overlayroot=tmpfs:recurse=0") == 1
 
 
+def test_a_failing_dpkg_configure_leaves_the_install_to_apt(scratch):
+    root, firstboot = scratch
+    done, calls = firstboot("--root", str(root), "install_packages", fail="dpkg")
+    assert done.returncode == 0, done.stdout
+    assert "dpkg --configure -a failed; apt-get carries on" in done.stdout
+    assert [c.split()[0] for c in calls] == ["dpkg", "apt-get"]
+
+
 def test_single_steps_repeat_safely_and_leave_the_switch_to_the_whole_run(scratch):
     root, firstboot = scratch
     for _ in range(2):
