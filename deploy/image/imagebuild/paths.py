@@ -43,10 +43,15 @@ def _missing(option: str, path: Path, want: str) -> BuildError:
     for folder in (parent, *parent.parents):
         if folder.exists():
             if not folder.is_dir():
-                return BuildError(f"{option} {path}: {folder} is a file, not a folder")
+                return BuildError(
+                    f"{option} {path}: {folder} is a file, not a folder; fix the path"
+                )
             break
     if not parent.is_dir():
-        return BuildError(f"{option} {path}: the folder {parent} does not exist")
+        return BuildError(
+            f"{option} {path}: the folder {parent} does not exist (fix the path, or make "
+            "the folder first)"
+        )
     return BuildError(f"{option} {path}: no such file or folder; give {want}")
 
 
