@@ -1211,6 +1211,23 @@ def test_the_kiosk_starts_without_its_data_partition():
     assert "nofail" in fstab and "x-systemd.device-timeout=10s" in fstab
 
 
+@pytest.mark.skipif(
+    shutil.which("systemd-sysusers") is None or shutil.which("systemd-tmpfiles") is None,
+    reason="needs systemd-sysusers and systemd-tmpfiles",
+)
+def test_tmpfiles_makes_the_state_folder_the_image_drop_in_no_longer_asks_for(tmp_path):
+    root = tmp_path / "root"
+    write(root / "etc" / "passwd", "root:x:0:0:root:/root:/bin/sh\n")
+    write(root / "etc" / "group", "root:x:0:\n")
+    systemd = REPO / "deploy" / "systemd"
+    run("systemd-sysusers", f"--root={root}", systemd / "kiosk.sysusers")
+    run("systemd-tmpfiles", f"--root={root}", "--create", systemd / "kiosk.tmpfiles")
+    state = (root / "var" / "lib" / "kiosk").stat()
+    passwd, group = (root / "etc" / "passwd").read_text(), (root / "etc" / "group").read_text()
+    assert oct(state.st_mode & 0o7777) == "0o750"
+    assert (state.st_uid, state.st_gid) == (ids(passwd, "kiosk"), ids(group, "kiosk-staff"))
+
+
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="apt install systemd")
 def test_the_image_drop_in_keeps_the_kiosks_security_exposure(tmp_path):
     units = tmp_path / "units"
