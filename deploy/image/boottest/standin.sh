@@ -119,6 +119,11 @@ mkdir -p "\$R/etc/ssh/sshd_config.d"
 printf 'Banner /usr/share/userconf-pi/sshd_banner\n' >"\$R/etc/ssh/sshd_config.d/rename_user.conf"
 mkdir -p "\$R/usr/share/userconf-pi"
 printf '\nPlease note that SSH may not work until a valid user has been set up.\n\n' >"\$R/usr/share/userconf-pi/sshd_banner"
+# Raspberry Pi OS trixie customises the first boot with cloud-init; the stand-in has its
+# configuration folder only (cloud-init and its ~30 Python packages take long under
+# qemu-user): the builder disables cloud-init when it finds /etc/cloud.
+mkdir -p "\$R/etc/cloud/cloud.cfg.d"
+printf '# stand-in: Raspberry Pi OS ships cloud-init; see boottest/README.md\n' >"\$R/etc/cloud/cloud.cfg"
 # SSH: off and without host keys, as in the published image.
 chroot "\$R" systemctl disable ssh.service
 rm -f "\$R"/etc/ssh/ssh_host_*
