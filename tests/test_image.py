@@ -1208,7 +1208,10 @@ def test_the_kiosk_starts_without_its_data_partition():
     assert "ReadWritePaths: -/var/lib/kiosk" in image, "writable with or without the partition"
     assert "mountpoint -q /var/lib/kiosk" in image, "a missing partition is said in the journal"
     fstab = plan.with_data_mount(FSTAB).splitlines()[-1].split()[3].split(",")
-    assert "nofail" in fstab and "x-systemd.device-timeout=10s" in fstab
+    assert "nofail" in fstab
+    # Long enough for a slow udev coldplug (14 s in the QEMU boot test): the partition is there.
+    timeout = next(o for o in fstab if o.startswith("x-systemd.device-timeout="))
+    assert int(timeout.split("=")[1].rstrip("s")) >= 60
 
 
 @pytest.mark.skipif(
