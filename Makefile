@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint render check clean bench
+.PHONY: demo test lint render check clean bench image-test
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -25,6 +25,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The SD card image booted in QEMU (arm64): deploy/image/boottest/README.md.  As root;
+# ~40 min the first time, ~20 min with the Raspberry Pi OS stand-in cached.
+image-test: $(STAMP)
+	$(BIN)/python deploy/image/boottest/boottest.py
 
 render: $(STAMP)
 	$(BIN)/kiosk render --out storyboard --all-sizes

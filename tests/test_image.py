@@ -18,9 +18,11 @@ import json
 import os
 import re
 import shutil
+import signal
 import struct
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -80,8 +82,14 @@ GROUP = (
 )
 SHADOW = "root:*:20000:0:99999:7:::\ndaemon:*:20000:0:99999:7:::\npi:*:20000:0:99999:7:::\n"
 GSHADOW = "root:*::\nadm:*::\nshadow:*::\nsudo:*::pi\ngpio:!::pi\npi:!::\n"
-# Raspberry Pi OS Lite ships v4l-utils (cec-ctl); the rest comes from the bundle.
+# The synthetic base image has these already; overlayroot and busybox come in the bundle.
 RUNTIME = ("python3-pygame", "python3-serial", "python3-gpiozero", "python3-lgpio", "v4l-utils")
+RUNTIME += ("libgbm1", "libegl1", "libegl-mesa0", "libgles2", "libgl1-mesa-dri")
+#: The bundle's files, named as apt names them: an epoch as %3a, a binNMU's +b1.
+BUNDLE = {
+    "overlayroot_0.18.debian14_all.deb": ("overlayroot", "0.18.debian14", "all"),
+    "busybox_1%3a1.37.0-6+b3_arm64.deb": ("busybox", "1:1.37.0-6+b3", "arm64"),
+}
 DPKG_STATUS = "".join(
     f"Package: {name}\nStatus: install ok installed\nArchitecture: arm64\nVersion: 1.0\n\n"
     for name in ("base-files", "python3", *RUNTIME, "fonts-dejavu-core")
@@ -147,17 +155,34 @@ def extract(image: Path, start: int, sectors: int, out: Path) -> Path:
     return out
 
 
-def make_deb(folder: Path, name: str, arch: str = "arm64", depends: str = "") -> Path:
-    """A tiny real .deb made with dpkg-deb."""
+def make_deb(
+    folder: Path,
+    name: str,
+    arch: str = "arm64",
+    depends: str = "",
+    *,
+    recommends: str = "",
+    version: str = "1.0",
+    file_name: str = "",
+    nocheck: bool = False,
+) -> Path:
+    """A tiny real .deb made with dpkg-deb (named as apt names it, unless ``file_name``).
+
+    ``nocheck``: dpkg-deb builds it even with invalid control data.
+    """
     tree = folder / f"{name}-tree"
-    control = f"Package: {name}\nVersion: 1.0\nArchitecture: {arch}\nMaintainer: Test <t@e>\n"
+    control = f"Package: {name}\nVersion: {version}\nArchitecture: {arch}\n"
+    control += "Maintainer: Test <t@e>\n"
     if depends:
         control += f"Depends: {depends}\n"
+    if recommends:
+        control += f"Recommends: {recommends}\n"
     control += f"Description: test package {name}\n"
     write(tree / "DEBIAN" / "control", control)
     write(tree / "usr" / "share" / "doc" / name / "README", f"{name}\n")
-    out = folder / f"{name}_1.0_{arch}.deb"
-    run("dpkg-deb", "--root-owner-group", "-Zxz", "--build", tree, out)
+    out = folder / (file_name or f"{name}_{version.replace(':', '%3a')}_{arch}.deb")
+    checks = ["--nocheck"] if nocheck else []
+    run("dpkg-deb", "--root-owner-group", "-Zxz", *checks, "--build", tree, out)
     shutil.rmtree(tree)
     return out
 
@@ -248,7 +273,8 @@ def build(tmp: Path, base: Path, out: Path, *extra: str, check: bool = True):
         write(inputs / "staff.pub", SSH_KEY)
         write(inputs / "wifi.psk", "correct horse battery\n", 0o600)
         (inputs / "debs").mkdir()
-        make_deb(inputs / "debs", "overlayroot")
+        for file_name, (name, version, arch) in BUNDLE.items():
+            make_deb(inputs / "debs", name, arch, version=version, file_name=file_name)
     args = [
         sys.executable,
         BUILDER,
@@ -564,13 +590,15 @@ def test_hostname_and_wifi(built):
 
 
 def test_the_package_bundle_is_in_the_image_for_the_first_boot(built):
-    deb = built["tmp"] / "inputs" / "debs" / "overlayroot_1.0_arm64.deb"
-    path = "/var/lib/kiosk-image/debs/overlayroot_1.0_arm64.deb"
-    copied = run("debugfs", "-R", f"cat {path}", built["image"].root, text=False).stdout
-    assert copied == deb.read_bytes()
-    assert "bundled: overlayroot 1.0" in Image.cat(
-        built["image"].root, "/etc/kiosk-image/build.txt"
-    )
+    root = built["image"].root
+    assert sorted(Image.ls(root, "/var/lib/kiosk-image/debs")) == sorted(BUNDLE)
+    info = Image.cat(root, "/etc/kiosk-image/build.txt")
+    for file_name, (name, version, _arch) in BUNDLE.items():
+        deb = built["tmp"] / "inputs" / "debs" / file_name
+        path = f'"/var/lib/kiosk-image/debs/{file_name}"'
+        copied = run("debugfs", "-R", f"cat {path}", root, text=False).stdout
+        assert copied == deb.read_bytes()
+        assert f"bundled: {name} {version}" in info
 
 
 def test_the_input_is_unchanged_and_only_the_image_is_left(built):
@@ -623,6 +651,67 @@ def test_the_bmap_file_flashes_the_same_bytes(built, tmp_path):
     card = tmp_path / "card.img"
     run("bmaptool", "copy", "--bmap", bmap, out, card)
     assert sha256(card) == sha256(out)
+
+
+@pytest.fixture(scope="module")
+def packed_base(built):
+    """The synthetic base image as .img.xz (the build unpacks it into its scratch folder)."""
+    packed = built["tmp"] / "packed" / "raspios.img.xz"
+    packed.parent.mkdir(exist_ok=True)
+    if not packed.exists():
+        with packed.open("wb") as out:
+            subprocess.run(["xz", "-T0", "-0", "-c", str(built["base"])], stdout=out, check=True)
+    return packed
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=str)
+@pytest.mark.parametrize("point", ["root-copied", "finished"])
+def test_a_signal_during_a_build_leaves_nothing_behind(built, packed_base, tmp_path, stop, point):
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    inputs = built["tmp"] / "inputs"
+    args = [sys.executable, str(BUILDER), "build", "--base", str(packed_base)]
+    args += ["--config", str(inputs / "site.toml"), "--ssh-key", str(inputs / "staff.pub")]
+    args += ["--debs", str(inputs / "debs"), "--data-size", "16M", "--root-free", "40M"]
+    args += ["--bmap"] if point == "finished" and shutil.which("bmaptool") else []
+    args += ["--out", str(out_dir / "kiosk.img")]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "KIOSK_IMAGE_TEST_PAUSE": point}
+    with subprocess.Popen(args, env=env, stderr=subprocess.PIPE, text=True) as build_process:
+        try:
+            line = build_process.stderr.readline()  # blocks until the build holds there
+            assert line.startswith(f"kiosk-image: paused at {point}"), line
+            # The test can fail: at this point there is something to clean up.
+            scratch = [p for p in out_dir.iterdir() if p.name.startswith(".kiosk-image-")]
+            assert len(scratch) == 1 and (scratch[0] / "base.img").stat().st_size > 0
+            assert (out_dir / ".kiosk.img.partial").exists()
+            build_process.send_signal(stop)
+            code = build_process.wait(timeout=120)
+            rest = build_process.stderr.read()
+        finally:
+            if build_process.poll() is None:
+                build_process.kill()
+    assert code == 128 + stop, rest
+    assert f"stopped by {stop.name}; nothing was written" in rest and "Traceback" not in rest
+    assert list(out_dir.iterdir()) == [], "no partial image, no scratch folder, no base.img"
+
+
+def test_fetch_debs_names_a_folder_given_as_the_base(tmp_path):
+    (tmp_path / "raspios").mkdir()
+    done = run(
+        sys.executable,
+        BUILDER,
+        "fetch-debs",
+        "--base",
+        tmp_path / "raspios",
+        "--out",
+        tmp_path / "debs",
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "--base " in done.stderr and "raspios is a directory; give the .img or .img.xz" in (
+        done.stderr
+    )
+    assert not (tmp_path / "debs").exists()
 
 
 # -- damaged inputs ----------------------------------------------------------------------
@@ -708,6 +797,7 @@ def test_a_missing_program_is_named_with_its_package(built, tmp_path):
         ("wifi-no-country", "--wifi-country"),
         ("amd64-deb", "is for amd64; the kiosk's Raspberry Pi needs arm64"),
         ("no-overlayroot", "missing overlayroot"),
+        ("no-busybox", "missing busybox"),
     ],
 )
 def test_wrong_inputs_are_refused_with_the_file_and_the_fix(built, tmp_path, change, message):
@@ -725,7 +815,9 @@ def test_wrong_inputs_are_refused_with_the_file_and_the_fix(built, tmp_path, cha
     elif change == "amd64-deb":
         make_deb(inputs / "debs", "kiosk-extra", arch="amd64")
     elif change == "no-overlayroot":
-        (inputs / "debs" / "overlayroot_1.0_arm64.deb").unlink()
+        (inputs / "debs" / "overlayroot_0.18.debian14_all.deb").unlink()
+    elif change == "no-busybox":
+        (inputs / "debs" / "busybox_1%3a1.37.0-6+b3_arm64.deb").unlink()
     out = tmp_path / "out.img"
     done = build(tmp_path, built["base"], out, *extra, check=False)
     assert done.returncode == 1
@@ -843,6 +935,176 @@ def test_deb_files_are_read_from_the_file_itself(tmp_path):
         read_deb(fake)
 
 
+#: File names as apt (``apt-get download``, ``fetch-debs``) and dpkg-deb name Debian's packages.
+REAL_DEBS = [
+    ("libjpeg62-turbo_1%3a2.1.5-4_arm64.deb", "libjpeg62-turbo", "1:2.1.5-4", "arm64"),
+    ("libglib2.0-0t64_2.84.4-3~deb13u5_arm64.deb", "libglib2.0-0t64", "2.84.4-3~deb13u5", "arm64"),
+    ("libstdc++6_14.2.0-19_arm64.deb", "libstdc++6", "14.2.0-19", "arm64"),
+    ("python3-pygame_2.6.1-1+b1_arm64.deb", "python3-pygame", "2.6.1-1+b1", "arm64"),
+    ("fonts-dejavu-core_2.37-8_all.deb", "fonts-dejavu-core", "2.37-8", "all"),
+    ("libegl-mesa0_25.0.7-2_arm64.deb", "libegl-mesa0", "25.0.7-2", "arm64"),
+]
+
+
+@needs_tools
+@pytest.mark.parametrize(("file_name", "name", "version", "arch"), REAL_DEBS)
+def test_real_debian_file_names_are_read_and_kept(tmp_path, file_name, name, version, arch):
+    from imagebuild.debs import read_deb
+
+    deb = read_deb(make_deb(tmp_path, name, arch, version=version, file_name=file_name))
+    assert (deb.package, deb.version, deb.architecture) == (name, version, arch)
+    assert deb.image_name == file_name, "in the image: the name apt gives it"
+
+
+@needs_tools
+def test_the_control_data_names_the_file_in_the_image_not_the_download(tmp_path):
+    from imagebuild.debs import read_deb
+
+    saved = make_deb(tmp_path, "busybox", version="1:1.37.0-6+b3", file_name="busybox.deb")
+    assert read_deb(saved).image_name == "busybox_1%3a1.37.0-6+b3_arm64.deb"
+    lying = make_deb(tmp_path, "busybox", "amd64", file_name="busybox_1.37_arm64.deb")
+    assert read_deb(lying).architecture == "amd64"
+
+
+@needs_tools
+@pytest.mark.parametrize(
+    ("file_name", "why"),
+    [
+        ("-rf.deb", "starts with '-'"),
+        (".hidden_1.0_all.deb", "starts with '.'"),
+        ("my package (1).deb", "' ' '(' ')'"),
+        ("x;reboot_1.0_all.deb", "';'"),
+        ("$(reboot)_1.0_all.deb", "'$' '(' ')'"),
+        ('quote"d_1.0_all.deb', "'\"'"),
+        ("line\nbreak_1.0_all.deb", "'\\n'"),
+    ],
+)
+def test_dangerous_deb_file_names_are_refused_with_the_reason(tmp_path, file_name, why):
+    from imagebuild.debs import read_deb
+
+    deb = make_deb(tmp_path, "kiosk-extra", file_name="kiosk-extra_1.0_arm64.deb")
+    odd = deb.rename(tmp_path / file_name)
+    with pytest.raises(BuildError) as caught:
+        read_deb(odd)
+    message = str(caught.value)
+    assert "unusual .deb file name" in message and why in message, message
+    assert "rename it to NAME_VERSION_ARCH.deb" in message
+
+
+@needs_tools
+def test_invalid_control_data_is_refused(tmp_path):
+    from imagebuild.debs import read_deb
+
+    deb = make_deb(tmp_path, "kiosk-extra", version="1.0/../../x", file_name="x.deb", nocheck=True)
+    with pytest.raises(BuildError, match=r"(?s)x\.deb: .*invalid character in version"):
+        read_deb(deb)
+
+
+@needs_tools
+def test_relative_paths_and_folders_with_spaces_build_as_the_readme_says(built, tmp_path):
+    site = tmp_path / "museum kiosks" / "apollo soyuz"
+    shutil.copytree(built["tmp"] / "inputs", site)
+    shutil.copy(built["base"], site / "raspios lite.img")
+    (site / "out dir").mkdir()
+    done = run(
+        sys.executable,
+        BUILDER,
+        "build",
+        "--base",
+        "raspios lite.img",
+        "--config",
+        "site.toml",
+        "--ssh-key",
+        "./staff.pub",
+        "--debs",
+        "debs/",
+        "--data-size",
+        "16M",
+        "--root-free",
+        "40M",
+        "--out",
+        "out dir/../out dir/apollo-soyuz-1.img",
+        env={"SOURCE_DATE_EPOCH": EPOCH},
+        cwd=site,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    out = site / "out dir" / "apollo-soyuz-1.img"
+    assert [p.name for p in out.parent.iterdir()] == ["apollo-soyuz-1.img"]
+    image = Image(out, tmp_path)
+    assert sorted(Image.ls(image.root, "/var/lib/kiosk-image/debs")) == sorted(BUNDLE)
+    assert not [p for p in site.iterdir() if p.name.startswith(".kiosk-image-")]
+
+
+def _path_mistake(kind: str, folder: Path) -> tuple[str, Path]:
+    if kind == "base is a folder":
+        (folder / "raspios").mkdir()
+        return "--base", folder / "raspios"
+    if kind == "base is a FIFO":
+        os.mkfifo(folder / "raspios.img")
+        return "--base", folder / "raspios.img"
+    if kind == "base is missing":
+        return "--base", folder / "raspios.img"
+    if kind == "base is a dangling symlink":
+        (folder / "raspios.img").symlink_to(folder / "gone.img")
+        return "--base", folder / "raspios.img"
+    if kind == "config is a folder":
+        (folder / "site").mkdir()
+        return "--config", folder / "site"
+    if kind == "debs is a file":
+        return "--debs", write(folder / "debs.txt", "x\n")
+    if kind == "out is a folder":
+        (folder / "images").mkdir()
+        return "--out", folder / "images"
+    if kind == "out in a missing folder":
+        return "--out", folder / "no-such-folder" / "kiosk.img"
+    raise AssertionError(kind)
+
+
+@needs_tools
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("base is a folder", "raspios is a directory; give the .img or .img.xz file"),
+        ("base is a FIFO", "is a named pipe (FIFO); give the .img or .img.xz file"),
+        ("base is missing", "raspios.img: no such file or folder; give the .img or .img.xz"),
+        ("base is a dangling symlink", "gone.img, which does not exist"),
+        ("config is a folder", "site is a directory; give the site's kiosk.toml"),
+        ("debs is a file", "debs.txt is a file; give the folder kiosk-image fetch-debs made"),
+        ("out is a folder", "images is a directory; give the file to write, e.g."),
+        ("out in a missing folder", "the folder"),
+    ],
+)
+def test_a_path_of_the_wrong_kind_gets_a_message_that_says_what_to_give(
+    built, tmp_path, kind, message
+):
+    option, path = _path_mistake(kind, tmp_path)
+    inputs = built["tmp"] / "inputs"
+    values = {
+        "--base": built["base"],
+        "--config": inputs / "site.toml",
+        "--ssh-key": inputs / "staff.pub",
+        "--debs": inputs / "debs",
+        "--out": tmp_path / "kiosk.img",
+    }
+    values[option] = path
+    args = [part for item in values.items() for part in item]
+    done = run(sys.executable, BUILDER, "build", *args, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith(f"kiosk-image: error: {option} ") and message in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "kiosk.img").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads every file")
+def test_an_unreadable_input_is_named(tmp_path):
+    from imagebuild import paths
+
+    secret = write(tmp_path / "staff.pub", SSH_KEY, 0o000)
+    with pytest.raises(BuildError, match="cannot be read \\(permission denied\\)"):
+        paths.input_file("--ssh-key", secret, "the staff's public key")
+
+
 # -- scripts and units ---------------------------------------------------------------------
 SCRIPTS = [
     FIRSTBOOT,
@@ -886,6 +1148,109 @@ def test_the_units_in_the_image_pass_systemd_analyze_verify(tmp_path):
     assert done.returncode != 0 and "/nonexistent/python3" in done.stderr
 
 
+SYSTEMD = next(
+    (p for p in ("/usr/lib/systemd/systemd", "/lib/systemd/systemd") if os.access(p, os.X_OK)),
+    None,
+)
+
+
+def _unit_dump(units: Path) -> str:
+    """systemd's own view of kiosk.service (``systemd --test``: its dependencies, loaded).
+
+    Test mode refuses to run as root, so as root it runs as nobody.
+    """
+    user = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    done = run(
+        *(user if os.geteuid() == 0 else []),
+        "env",
+        f"SYSTEMD_UNIT_PATH={units}:",
+        SYSTEMD,
+        "--test",
+        "--system",
+        "--unit=kiosk.service",
+        "--no-pager",
+        check=False,
+    )
+    block = re.search(
+        r"^\s*-> Unit kiosk\.service:\n(.*?)(?=^\s*-> Unit |\Z)", done.stdout, re.M | re.S
+    )
+    assert block, done.stdout[-2000:] + done.stderr
+    return block.group(1)
+
+
+@pytest.mark.skipif(
+    SYSTEMD is None or (os.geteuid() == 0 and shutil.which("setpriv") is None),
+    reason="needs systemd (and setpriv as root)",
+)
+def test_the_kiosk_starts_without_its_data_partition():
+    units = Path(tempfile.mkdtemp(prefix="kiosk-units-"))
+    try:
+        units.chmod(0o755)  # read by nobody
+        shutil.copy(REPO / "deploy" / "systemd" / "kiosk.service", units)
+        plain = _unit_dump(units)
+        # The check can fail: StateDirectory= alone makes the mount a hard requirement.
+        assert "RequiresMountsFor: /var/lib/kiosk " in plain
+        shutil.copytree(
+            FILES / "etc" / "systemd" / "system" / "kiosk.service.d", units / "kiosk.service.d"
+        )
+        for path in units.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        image = _unit_dump(units)
+    finally:
+        shutil.rmtree(units)
+    hard = ("Requires", "Requisite", "BindsTo", "PartOf", "RequiresMountsFor")
+    for line in image.splitlines():
+        key, _, value = line.strip().partition(": ")
+        if key in hard:
+            assert "var-lib-kiosk" not in value and "/var/lib/kiosk" not in value, line
+    assert "After: var-lib-kiosk.mount (origin-file)" in image, "the mount is waited for"
+    assert "Wants: var-lib-kiosk.mount (origin-file)" in image
+    assert "ReadWritePaths: -/var/lib/kiosk" in image, "writable with or without the partition"
+    assert "mountpoint -q /var/lib/kiosk" in image, "a missing partition is said in the journal"
+    fstab = plan.with_data_mount(FSTAB).splitlines()[-1].split()[3].split(",")
+    assert "nofail" in fstab
+    # Long enough for a slow udev coldplug (14 s in the QEMU boot test): the partition is there.
+    timeout = next(o for o in fstab if o.startswith("x-systemd.device-timeout="))
+    assert int(timeout.split("=")[1].rstrip("s")) >= 60
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-sysusers") is None or shutil.which("systemd-tmpfiles") is None,
+    reason="needs systemd-sysusers and systemd-tmpfiles",
+)
+def test_tmpfiles_makes_the_state_folder_the_image_drop_in_no_longer_asks_for(tmp_path):
+    root = tmp_path / "root"
+    write(root / "etc" / "passwd", "root:x:0:0:root:/root:/bin/sh\n")
+    write(root / "etc" / "group", "root:x:0:\n")
+    systemd = REPO / "deploy" / "systemd"
+    run("systemd-sysusers", f"--root={root}", systemd / "kiosk.sysusers")
+    run("systemd-tmpfiles", f"--root={root}", "--create", systemd / "kiosk.tmpfiles")
+    state = (root / "var" / "lib" / "kiosk").stat()
+    passwd, group = (root / "etc" / "passwd").read_text(), (root / "etc" / "group").read_text()
+    assert oct(state.st_mode & 0o7777) == "0o750"
+    assert (state.st_uid, state.st_gid) == (ids(passwd, "kiosk"), ids(group, "kiosk-staff"))
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="apt install systemd")
+def test_the_image_drop_in_keeps_the_kiosks_security_exposure(tmp_path):
+    units = tmp_path / "units"
+    shutil.copytree(FILES / "etc" / "systemd" / "system", units)
+    shutil.copy(REPO / "deploy" / "systemd" / "kiosk.service", units)
+    done = run(
+        "systemd-analyze",
+        "security",
+        "--offline=yes",
+        "--no-pager",
+        "kiosk.service",
+        env={"SYSTEMD_UNIT_PATH": f"{units}:"},
+        check=False,
+    )
+    if "--offline" in done.stderr and done.returncode != 0:
+        pytest.skip(f"this systemd-analyze has no --offline: {done.stderr.strip()}")
+    found = re.search(r"Overall exposure level for kiosk\.service: ([\d.]+)", done.stdout)
+    assert found and float(found.group(1)) <= 1.1, done.stdout
+
+
 # -- the first boot, in a scratch directory standing in for / ------------------------------
 STUB = r"""#!/bin/bash
 # A stand-in: records how it was called; fails if named in STUB_FAIL.
@@ -895,7 +1260,13 @@ case " ${STUB_FAIL:-} " in *" $name "*) echo "$name: failing on purpose" >&2; ex
 case $name in
   ssh-keygen) prefix=; [ "${2:-}" = -f ] && prefix=$3
               echo new >"$prefix/etc/ssh/ssh_host_ed25519_key" ;;
-  update-initramfs) : >"$STUB_ROOT/boot/initrd.img-$3" ;;
+  update-initramfs) initrd=$STUB_ROOT/boot/initrd.img-$3
+                    echo scripts/init-bottom/overlayroot >"$initrd"
+                    [ -n "${STUB_NO_BUSYBOX:-}" ] || echo usr/bin/busybox >>"$initrd" ;;
+  lsinitramfs) cat "$1" ;;
+  overlayroot-chroot) # the command, on the real root that overlayroot mounts here
+                      last=${*: -1}; set -- "${@:1:$#-1}" "$STUB_ROOT/media/root-ro$last"
+                      "$@" ;;
   blkid) [ -n "${STUB_DATA_DEV:-}" ] || exit 2; echo "$STUB_DATA_DEV" ;;
   findmnt) case "$*" in
              *SOURCE*) echo "${STUB_ROOT_DEV:-/dev/mmcblk0p2}" ;;
@@ -906,7 +1277,7 @@ esac
 """
 STUBBED = ("apt-get", "dpkg", "ssh-keygen", "python3", "rfkill", "blkid", "sfdisk", "partx")
 STUBBED += ("resize2fs", "update-initramfs", "systemctl", "findmnt", "udevadm", "mkfs.ext4")
-STUBBED += ("mount", "chown")
+STUBBED += ("mount", "chown", "lsinitramfs", "overlayroot-chroot")
 KERNELS = ("6.12.34+rpt-rpi-v8", "6.12.34+rpt-rpi-2712")
 PI_CMDLINE = "console=serial0,115200 console=tty3 root=PARTUUID=1a2b3c4d-02 rootwait quiet\n"
 
@@ -922,6 +1293,9 @@ def scratch(tmp_path):
     for name in ("python3-pygame_2.6.1_arm64.deb", "overlayroot_0.18_all.deb"):
         write(debs / name, "deb")
     write(root / "usr" / "share" / "initramfs-tools" / "hooks" / "overlayroot", "#!/bin/sh\n")
+    write(root / "usr" / "bin" / "busybox", "#!/bin/sh\n", 0o755)
+    # What images before issue 14 wrote: it kept the root read-only after kiosk-root writable.
+    write(root / "etc" / "overlayroot.local.conf", 'overlayroot="tmpfs:recurse=0"\n')
     for kernel in KERNELS:
         (root / "lib" / "modules" / kernel).mkdir(parents=True)
     write(root / "boot" / f"initrd.img-{KERNELS[0]}", "the old initramfs")
@@ -962,17 +1336,23 @@ def scratch(tmp_path):
     return root, firstboot
 
 
+STEPS = ("ssh_host_keys", "install_packages", "compile_app", "wifi", "make_data", "grow_data")
+STEPS += ("volatile_journal", "read_only_root")
+
+
 def test_the_first_boot_does_every_step_then_disables_itself_and_reboots(scratch):
     root, firstboot = scratch
     done, calls = firstboot("--root", str(root))
     assert done.returncode == 0, done.stdout + done.stderr
-    debs = root / "var" / "lib" / "kiosk-image" / "debs"
-    assert calls == [
+    state = root / "var" / "lib" / "kiosk-image"
+    debs = state / "debs"
+    assert [c for c in calls if not c.startswith("lsinitramfs ")] == [
+        f"ssh-keygen -A -f {root}",
         "dpkg --configure -a",
-        "apt-get install -y --no-download --no-install-recommends "
+        "apt-get install -y --no-install-recommends -o Dir::Etc::SourceList=/dev/null "
+        f"-o Dir::Etc::SourceParts={state}/no-sources "
         "-o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold "
         f"{debs}/overlayroot_0.18_all.deb {debs}/python3-pygame_2.6.1_arm64.deb",
-        f"ssh-keygen -A -f {root}",
         f"python3 -m compileall -q {root}/opt/kiosk/kiosk {root}/opt/kiosk/hardware",
         "rfkill unblock wifi",
         "blkid -L kioskdata",
@@ -986,57 +1366,109 @@ def test_the_first_boot_does_every_step_then_disables_itself_and_reboots(scratch
         "systemctl --no-block reboot",
     ]
     assert list(debs.iterdir()) == [], "installed packages are removed from the root"
+    assert not list((state / "no-sources").iterdir()), "apt gets no package sources at all"
     ssh = sorted(p.name for p in (root / "etc" / "ssh").iterdir())
     assert ssh == ["ssh_host_ed25519_key"], "the image's shared host key is gone"
     journald = root / "etc" / "systemd" / "journald.conf.d" / "40-kiosk-volatile.conf"
     assert "Storage=volatile" in journald.read_text(encoding="utf-8").splitlines()
-    overlay = (root / "etc" / "overlayroot.local.conf").read_text(encoding="utf-8")
-    assert 'overlayroot="tmpfs:recurse=0"' in overlay.splitlines()
+    assert not (root / "etc" / "overlayroot.local.conf").exists(), "cmdline.txt decides alone"
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
     assert cmdline == PI_CMDLINE.rstrip("\n") + " overlayroot=tmpfs:recurse=0\n"
     for kernel in KERNELS:
         assert (root / "boot" / f"initrd.img-{kernel}").exists()
     wants = root / "etc" / "systemd" / "system" / "multi-user.target.wants"
     assert list(wants.iterdir()) == []
-    state = root / "var" / "lib" / "kiosk-image"
     assert (state / "firstboot.done").exists()
-    steps = {"install_packages", "ssh_host_keys", "compile_app", "wifi", "make_data", "grow_data"}
-    steps |= {"volatile_journal", "read_only_root"}
-    assert {p.name for p in (state / "done").iterdir()} == steps
+    assert {p.name for p in (state / "done").iterdir()} == set(STEPS)
     log = (root / "var" / "lib" / "kiosk" / "log" / "kiosk-firstboot.log").read_text("utf-8")
+    for step in STEPS:
+        assert f"kiosk-firstboot: {step}: ok" in log
     assert "kiosk-firstboot: finished: rebooting into the exhibit" in log
 
 
-def test_a_failed_step_stops_the_first_boot_and_the_next_boot_resumes_after_it(scratch):
+@pytest.mark.parametrize(
+    ("fail", "step", "again"),
+    [
+        ("ssh-keygen", "ssh_host_keys", {"ssh-keygen"}),
+        ("apt-get", "install_packages", {"dpkg", "apt-get"}),
+        ("sfdisk", "make_data", {"findmnt", "sfdisk", "partx", "udevadm", "mkfs.ext4", "mount"}),
+        ("update-initramfs", "read_only_root", {"update-initramfs"}),
+    ],
+)
+def test_a_failed_step_never_stops_the_others_and_the_next_boot_retries_it(
+    scratch, fail, step, again
+):
     root, firstboot = scratch
-    done, calls = firstboot("--root", str(root), fail="update-initramfs")
-    assert done.returncode == 1
-    assert "read_only_root FAILED" in done.stdout
+    no_data = {"STUB_DATA_DEV": ""} if step == "make_data" else {}
+    done, calls = firstboot("--root", str(root), fail=fail, **no_data)
+    assert done.returncode == 1, done.stdout
+    assert f"kiosk-firstboot: {step} FAILED (status 1); carrying on" in done.stdout
+    state = root / "var" / "lib" / "kiosk-image"
+    assert {p.name for p in (state / "done").iterdir()} == set(STEPS) - {step}, "others ran"
+    assert calls[0] == f"ssh-keygen -A -f {root}", "host keys come first"
+    assert any(c.startswith("update-initramfs") for c in calls), "the last step ran"
     assert "systemctl --no-block reboot" not in calls
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
-    assert cmdline == PI_CMDLINE, "no read-only root without its initramfs"
+    assert cmdline == PI_CMDLINE, "the root stays writable while a step is missing"
     wants = root / "etc" / "systemd" / "system" / "multi-user.target.wants"
     assert [p.name for p in wants.iterdir()] == ["kiosk-firstboot.service"]
+    log = (root / "var" / "lib" / "kiosk" / "log" / "kiosk-firstboot.log").read_text("utf-8")
+    assert f"{step}: FAILED" in log and "the kiosk and SSH start anyway" in log
 
-    done, calls = firstboot("--root", str(root))
+    done, calls = firstboot("--root", str(root), **no_data)
     assert done.returncode == 0, done.stdout
-    assert not [c for c in calls if c.split()[0] in ("apt-get", "dpkg", "ssh-keygen")]
     assert calls[-1] == "systemctl --no-block reboot"
-    assert "install_packages: done at an earlier boot" in done.stdout
+    assert "volatile_journal: done at an earlier boot" in done.stdout
+    ran = {c.split()[0] for c in calls} - {"lsinitramfs", "systemctl", "blkid", "chown"}
+    assert ran == again, "only the failed step runs again"
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
     assert cmdline.split().count("overlayroot=tmpfs:recurse=0") == 1
 
 
-def test_single_steps_repeat_safely(scratch):
+def test_a_failing_dpkg_configure_leaves_the_install_to_apt(scratch):
+    root, firstboot = scratch
+    done, calls = firstboot("--root", str(root), "install_packages", fail="dpkg")
+    assert done.returncode == 0, done.stdout
+    assert "dpkg --configure -a failed; apt-get carries on" in done.stdout
+    assert [c.split()[0] for c in calls] == ["dpkg", "apt-get"]
+
+
+def test_single_steps_repeat_safely_and_leave_the_switch_to_the_whole_run(scratch):
     root, firstboot = scratch
     for _ in range(2):
         done, calls = firstboot("--root", str(root), "read_only_root")
         assert done.returncode == 0, done.stdout
         (root / "var" / "lib" / "kiosk-image" / "done" / "read_only_root").unlink()
     cmdline = (root / "boot" / "firmware" / "cmdline.txt").read_text(encoding="utf-8")
-    assert cmdline.split().count("overlayroot=tmpfs:recurse=0") == 1
+    assert cmdline == PI_CMDLINE, "only a complete first boot turns the read-only root on"
     assert "systemctl --no-block reboot" not in calls, "a single step neither reboots"
     assert (root / "etc" / "systemd" / "system" / "multi-user.target.wants").iterdir()
+
+
+def test_an_initramfs_that_has_overlayroot_already_is_not_made_again(scratch):
+    root, firstboot = scratch
+    # The packages' own initramfs trigger made this one while they were installed.
+    write(
+        root / "boot" / f"initrd.img-{KERNELS[0]}",
+        "usr/share/initramfs-tools/scripts/init-bottom/overlayroot\nusr/bin/busybox\n",
+    )
+    done, calls = firstboot("--root", str(root), "read_only_root")
+    assert done.returncode == 0, done.stdout
+    assert [c for c in calls if c.startswith("update-initramfs")] == [
+        f"update-initramfs -c -k {KERNELS[1]}"
+    ]
+    assert f"the initramfs of kernel {KERNELS[0]} has overlayroot and busybox" in done.stdout
+
+
+def test_the_read_only_root_needs_busybox_in_the_initramfs(scratch):
+    root, firstboot = scratch
+    done, _ = firstboot("--root", str(root), "read_only_root", STUB_NO_BUSYBOX="1")
+    assert done.returncode == 1
+    assert "lacks overlayroot or busybox (lsinitramfs)" in done.stdout
+    (root / "usr" / "bin" / "busybox").unlink()
+    done, calls = firstboot("--root", str(root), "read_only_root")
+    assert done.returncode == 1 and "busybox is not installed" in done.stdout
+    assert not [c for c in calls if c.startswith("update-initramfs")]
 
 
 def test_the_first_boot_refuses_a_read_only_root_without_overlayroot(scratch):
@@ -1126,6 +1558,72 @@ def test_kiosk_root_switches_the_next_boot_between_read_only_and_writable(scratc
     assert done.returncode == 2
 
 
+def overlayroot_setting(root: Path, cmdline: str) -> str:
+    """The overlayroot= value overlayroot's initramfs script would use at boot.
+
+    As its scripts/init-bottom/overlayroot (0.18.debian14, trixie) does: it collects
+    a built-in empty value, /etc/overlayroot.conf, /etc/overlayroot.local.conf (both
+    from the real root) and the kernel command line, in that order, and sources them
+    one after the other, so the last one that sets overlayroot wins.
+    """
+    value = ""
+    for name in ("overlayroot.conf", "overlayroot.local.conf"):
+        path = root / "etc" / name
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                found = re.fullmatch(r"\s*overlayroot=([\"']?)(.*)\1\s*", line)
+                if found:
+                    value = found.group(2)
+    for token in cmdline.split():
+        if token.startswith("overlayroot="):
+            value = token.removeprefix("overlayroot=")
+    return value
+
+
+def test_the_documented_update_path_works_with_what_overlayroot_reads(scratch):
+    """writable, reboot, change, read-only, reboot: on a card whose real root has a
+    setting in /etc/overlayroot.local.conf (images before issue 14 wrote one)."""
+    root, run_script = scratch
+    lower = root / "media" / "root-ro"
+    write(lower / "etc" / "overlayroot.conf", '# package default\noverlayroot=""\n')
+    write(lower / "etc" / "overlayroot.local.conf", 'overlayroot="tmpfs:recurse=0"\n')
+    cmdline = root / "boot" / "firmware" / "cmdline.txt"
+    cmdline.write_text(PI_CMDLINE.rstrip("\n") + " overlayroot=tmpfs:recurse=0\n")
+
+    def kiosk_root(*args: str, fstype: str):
+        return run_script("--root", str(root), *args, script=KIOSK_ROOT, STUB_ROOT_FSTYPE=fstype)
+
+    done, _ = kiosk_root("status", fstype="overlay")
+    assert "warning: /etc/overlayroot.local.conf sets overlayroot" in done.stdout
+    # Only removing the token, as kiosk-root did before, would leave the root read-only:
+    assert overlayroot_setting(lower, PI_CMDLINE) == "tmpfs:recurse=0"
+
+    done, calls = kiosk_root("writable", fstype="overlay")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "overlayroot-chroot rm -f /etc/overlayroot.local.conf" in calls
+    assert not (lower / "etc" / "overlayroot.local.conf").exists()
+    assert cmdline.read_text() == PI_CMDLINE
+    assert overlayroot_setting(lower, cmdline.read_text()) == "", "the next boot is writable"
+    done, _ = kiosk_root("status", fstype="overlay")
+    assert "after the next boot:  writable" in done.stdout and "warning" not in done.stdout
+
+    # After the reboot: the root is the real one, writable; the update; back to read-only.
+    done, calls = kiosk_root("read-only", fstype="ext4")
+    assert done.returncode == 0 and not [c for c in calls if c.startswith("overlayroot-chroot")]
+    assert overlayroot_setting(lower, cmdline.read_text()) == "tmpfs:recurse=0"
+    done, _ = kiosk_root("status", fstype="ext4")
+    assert "now: writable" in done.stdout and "after the next boot:  read-only" in done.stdout
+
+
+def test_kiosk_root_clears_a_setting_in_overlayroot_conf_too(scratch):
+    root, run_script = scratch
+    write(root / "etc" / "overlayroot.conf", 'overlayroot="tmpfs"\n')
+    done, _ = run_script("--root", str(root), "writable", script=KIOSK_ROOT)
+    assert done.returncode == 0, done.stderr
+    assert overlayroot_setting(root, (root / "boot" / "firmware" / "cmdline.txt").read_text()) == ""
+    assert 'overlayroot=""' in (root / "etc" / "overlayroot.conf").read_text().splitlines()
+
+
 # -- fetch-debs, against a local package repository ------------------------------------------
 @pytest.mark.skipif(
     bool(_missing) or not shutil.which("apt-get") or not shutil.which("dpkg-scanpackages"),
@@ -1134,8 +1632,11 @@ def test_kiosk_root_switches_the_next_boot_between_read_only_and_writable(scratc
 def test_fetch_debs_downloads_for_arm64_only_what_the_base_image_lacks(tmp_path):
     repo = tmp_path / "repo"
     repo.mkdir()
-    make_deb(repo, "kiosk-test-app", depends="kiosk-test-lib, base-files")
-    make_deb(repo, "kiosk-test-lib")
+    make_deb(
+        repo, "kiosk-test-app", depends="kiosk-test-lib, base-files", recommends="kiosk-test-rec"
+    )
+    make_deb(repo, "kiosk-test-lib", version="1:2.0~rc1-1+b1")
+    make_deb(repo, "kiosk-test-rec")
     make_deb(repo, "base-files")
     index = run("dpkg-scanpackages", "--multiversion", ".", cwd=repo).stdout
     write(repo / "Packages", index)
@@ -1147,27 +1648,32 @@ def test_fetch_debs_downloads_for_arm64_only_what_the_base_image_lacks(tmp_path)
         f"SHA256:\n {digest} {len(index.encode())} Packages\n",
     )
     base = make_base_image(tmp_path / "base", sources=f"deb [trusted=yes] copy:{repo} ./\n")
-    out = tmp_path / "debs"
+    site = tmp_path / "kiosk build"  # as the README says: relative paths, here with a space
+    site.mkdir()
+    shutil.move(base, site / "raspios lite.img")
+    out = site / "debs"
     done = run(
         sys.executable,
         BUILDER,
         "fetch-debs",
         "--base",
-        base,
+        "raspios lite.img",
         "--out",
-        out,
+        "debs/",
         "--packages",
         "kiosk-test-app",
+        cwd=site,
         check=False,
     )
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "BUNDLE.txt",
         "kiosk-test-app_1.0_arm64.deb",
-        "kiosk-test-lib_1.0_arm64.deb",
-    ], "base-files is in the base image already"
-    assert "kiosk-test-lib 1.0 arm64" in (out / "BUNDLE.txt").read_text(encoding="utf-8")
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".kiosk-image-")]
+        "kiosk-test-lib_1%3a2.0~rc1-1+b1_arm64.deb",
+    ], "base-files is in the base image already; Recommends are not followed"
+    bundle = (out / "BUNDLE.txt").read_text(encoding="utf-8")
+    assert "kiosk-test-lib 1:2.0~rc1-1+b1 arm64" in bundle
+    assert not [p for p in site.iterdir() if p.name.startswith(".kiosk-image-")]
 
 
 def test_fetch_debs_points_the_sources_at_the_copied_keyrings(tmp_path):
@@ -1183,6 +1689,18 @@ def test_fetch_debs_points_the_sources_at_the_copied_keyrings(tmp_path):
     assert f"[signed-by={tmp_path}/keyrings/a.gpg]" in (apt / "sources.list").read_text()
     text = (apt / "sources.list.d" / "raspi.sources").read_text()
     assert f"Signed-By: {tmp_path}/keyrings/raspi.pgp" in text
+
+
+def test_the_bundle_names_what_the_exhibit_needs_never_relying_on_recommends():
+    from imagebuild.debs import RUNTIME_PACKAGES
+
+    # overlayroot's initramfs script runs busybox's grep; SDL's kmsdrm loads GBM, EGL,
+    # GLES and Mesa's DRI drivers at run time (no package Depends on them).
+    needed = {"overlayroot", "busybox", "libgbm1", "libegl1", "libegl-mesa0", "libgles2"}
+    needed |= {"libgl1-mesa-dri", "python3-pygame", "python3-gpiozero", "python3-lgpio"}
+    assert needed <= set(RUNTIME_PACKAGES)
+    files = FILES / "etc" / "initramfs-tools" / "conf.d" / "kiosk-busybox.conf"
+    assert "BUSYBOX=y" in files.read_text(encoding="utf-8").splitlines()
 
 
 def test_the_pi_gen_stage_makes_the_same_edits_as_kiosk_image(tmp_path):

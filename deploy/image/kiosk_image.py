@@ -15,15 +15,16 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from imagebuild import debs, disk
+from imagebuild import debs, disk, paths
 from imagebuild.build import Options, build
-from imagebuild.errors import BuildError
+from imagebuild.errors import BuildError, Interrupted
 from imagebuild.extfs import ExtFs
 
 PROG = "kiosk-image"
@@ -127,25 +128,22 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _fetch(args: argparse.Namespace) -> int:
-    if not args.base.is_file():
-        raise BuildError(f"--base {args.base}: no such file")
-    out_parent = args.out.resolve().parent
-    if not out_parent.is_dir():
-        raise BuildError(f"--out {args.out}: the folder {out_parent} does not exist")
-    scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=out_parent))
+    given = paths.input_file("--base", args.base, "the .img or .img.xz file")
+    out = paths.output_dir("--out", args.out)
+    scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=out.parent))
     try:
-        base = args.base
+        base = given
         with base.open("rb") as fin:
             if fin.read(6) == b"\xfd7zXZ\x00":
                 base = scratch / "base.img"
-                disk.decompress_xz(args.base, base)
+                disk.decompress_xz(given, base)
         table = disk.read_table(base)
         _boot, root = disk.raspios_partitions(base, table)
         rootfile = scratch / "root.ext4"
         disk.new_sparse(rootfile, root.length)
         disk.copy_range(base, root.offset, rootfile, 0, root.length)
         (scratch / "apt-work").mkdir()
-        found = debs.fetch(ExtFs(rootfile, 0), args.out, args.packages, scratch / "apt-work")
+        found = debs.fetch(ExtFs(rootfile, 0), out, args.packages, scratch / "apt-work")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     for deb in found:
@@ -154,17 +152,38 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Signals that stop a build: each removes what was written so far (the partial image,
+#: the unpacked base image) on the way out.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _stop(signum: int, _frame: object) -> None:
+    """Turn a stop signal into :class:`Interrupted`; further ones wait for the cleanup."""
+    for other in STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run ``kiosk-image``; 0 done, 1 error (printed), 2 wrong usage."""
+    """Run ``kiosk-image``; 0 done, 1 error (printed), 2 wrong usage, 128+N signal N."""
     args = parser().parse_args(argv)
+    previous = {number: signal.signal(number, _stop) for number in STOP_SIGNALS}
     try:
         return _build(args) if args.command == "build" else _fetch(args)
     except BuildError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"{PROG}: interrupted; nothing was written", file=sys.stderr)
-        return 130
+    except Interrupted as stop:
+        name = signal.Signals(stop.signum).name
+        print(
+            f"{PROG}: stopped by {name}; nothing was written (the partial output and the "
+            "scratch folder with the unpacked base image were removed)",
+            file=sys.stderr,
+        )
+        return 128 + stop.signum
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 if __name__ == "__main__":

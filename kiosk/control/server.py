@@ -140,6 +140,10 @@ class ControlServer:
             )
             log.warning("control socket %s: %s", self.path, self.group_warning)
             return
+        # Under the service (Group=kiosk-staff) the socket is born in the group already,
+        # and its seccomp filter (~@privileged) refuses chown() even to the same group.
+        if path.stat().st_gid == gid:
+            return
         try:
             os.chown(path, -1, gid)
         except PermissionError:

@@ -2,8 +2,9 @@
 
 The input is only ever read.  Work happens in a scratch folder next to the output
 (partition files can be gigabytes: not in a RAM-backed /tmp), the image is written
-to a hidden ``.partial`` file and renamed into place at the very end; on any error
-both are removed, so nothing is left behind.
+to a hidden ``.partial`` file and renamed into place at the very end; on any error,
+and on SIGTERM, SIGINT or SIGHUP (``kiosk_image.py`` turns them into
+:class:`~imagebuild.errors.Interrupted`), both are removed, so nothing is left behind.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from imagebuild import debs as debs_mod
-from imagebuild import disk, plan, tools
+from imagebuild import disk, paths, plan, tools
 from imagebuild.bootfs import BootFs
 from imagebuild.errors import BuildError
 from imagebuild.extfs import S_IFDIR, S_IFREG, Batch, ExtFs, make_data_fs, parents
@@ -106,14 +108,30 @@ def _check_config(path: Path, repo: Path) -> str:
     return plan.config_with_story_on_data(text, str(path))
 
 
+def check_paths(opts: Options) -> Options:
+    """The options with every path checked for its kind and made absolute.
+
+    Relative paths are taken from the current folder, as a shell user expects.
+    """
+    image = "the .img or .img.xz file"
+    return replace(
+        opts,
+        base=paths.input_file("--base", opts.base, image),
+        out=paths.output_file("--out", opts.out, "apollo-soyuz-1.img"),
+        config=paths.input_file("--config", opts.config, "the site's kiosk.toml"),
+        ssh_key=paths.input_file("--ssh-key", opts.ssh_key, "the staff's public key (.pub)"),
+        wifi_psk_file=opts.wifi_psk_file
+        and paths.input_file("--wifi-psk-file", opts.wifi_psk_file, "the passphrase file"),
+        debs=opts.debs
+        and paths.input_dir("--debs", opts.debs, "the folder kiosk-image fetch-debs made"),
+        repo=paths.absolute(opts.repo),
+    )
+
+
 def read_inputs(opts: Options) -> Inputs:
     """Every input checked, with the file and line of each problem."""
-    if not opts.base.is_file():
-        raise BuildError(f"--base {opts.base}: no such file")
     if opts.sha256 is not None and not re.fullmatch(r"[0-9a-fA-F]{64}", opts.sha256):
         raise BuildError(f"--sha256 {opts.sha256!r}: expected 64 hexadecimal digits")
-    if not opts.out.parent.is_dir():
-        raise BuildError(f"--out {opts.out}: the folder {opts.out.parent} does not exist")
     if opts.out.resolve() == opts.base.resolve():
         raise BuildError("--out must not be the base image: the input is never changed")
     if opts.data_size < 16 * MiB:
@@ -432,7 +450,7 @@ def _edit_bundle(
     """The package bundle for the first boot, and what this image is."""
     edit.mkdirs("/var/lib/kiosk-image/debs")
     for deb in bundle:
-        edit.file(f"/var/lib/kiosk-image/debs/{deb.path.name}", deb.path)
+        edit.file(f"/var/lib/kiosk-image/debs/{deb.image_name}", deb.path)
     report.add(f"packages for the first boot: {len(bundle)} .deb files")
     info = [
         "# kiosk-image: what this image was built from",
@@ -515,6 +533,21 @@ def make_data(
 
 
 # -- the whole build ------------------------------------------------------------------------
+#: Tests set this to the name of a :func:`checkpoint` to stop the build there and signal it.
+PAUSE_ENV = "KIOSK_IMAGE_TEST_PAUSE"
+
+
+def checkpoint(name: str) -> None:
+    """A known point of the build where a test may hold it (``KIOSK_IMAGE_TEST_PAUSE=name``).
+
+    The build says so on stderr and waits for a signal; without the variable, nothing.
+    """
+    if os.environ.get(PAUSE_ENV) == name:
+        print(f"kiosk-image: paused at {name} ({PAUSE_ENV})", file=sys.stderr, flush=True)
+        while True:
+            signal.pause()
+
+
 def _base_image(opts: Options, scratch: Path) -> Path:
     with opts.base.open("rb") as fin:
         magic = fin.read(len(XZ_MAGIC))
@@ -528,6 +561,7 @@ def _base_image(opts: Options, scratch: Path) -> Path:
 def build(opts: Options) -> Report:
     """Build the image; see the module's docstring for what is promised."""
     report = Report()
+    opts = check_paths(opts)
     inputs = read_inputs(opts)
     tools.require(tools.BUILD_TOOLS)
     tools.check_e2fsprogs()
@@ -541,27 +575,33 @@ def build(opts: Options) -> Report:
                 "(a damaged or different download)"
             )
         report.add(f"base image sha256 checked: {actual}")
-    scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=opts.out.parent))
     partial = opts.out.with_name(f".{opts.out.name}.partial")
     bmap = opts.out.with_name(opts.out.name + ".bmap")
+    bmap_partial = bmap.with_name(f".{bmap.name}.partial")
+    scratch = None
     try:
+        scratch = Path(tempfile.mkdtemp(prefix=".kiosk-image-", dir=opts.out.parent))
         _build(opts, inputs, scratch, partial, report)
-        os.replace(partial, opts.out)
-        report.add(f"written: {opts.out} ({opts.out.stat().st_size // MiB} MiB, sparse)")
         if opts.bmap:
-            bmap_partial = bmap.with_name(f".{bmap.name}.partial")
+            # Made from the finished partial file, so both appear together at the end.
             tools.run(
-                ["bmaptool", "create", "-o", str(bmap_partial), str(opts.out)],
+                ["bmaptool", "create", "-o", str(bmap_partial), str(partial)],
                 what="bmaptool create",
             )
+        checkpoint("finished")
+        os.replace(partial, opts.out)
+        if opts.bmap:
             os.replace(bmap_partial, bmap)
+        report.add(f"written: {opts.out} ({opts.out.stat().st_size // MiB} MiB, sparse)")
+        if opts.bmap:
             report.add(f"written: {bmap}")
     except BaseException:
-        for leftover in (partial, opts.out.with_name(f".{bmap.name}.partial")):
+        for leftover in (partial, bmap_partial):
             leftover.unlink(missing_ok=True)
         raise
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
     return report
 
 
@@ -606,6 +646,7 @@ def _build(opts: Options, inputs: Inputs, scratch: Path, partial: Path, report: 
     epoch = opts.epoch if opts.epoch is not None else (rootfs.last_write() or 1)
     rootfs = ExtFs(rootfile, epoch)
     rootfs.check("the base image's root file system")
+    checkpoint("root-copied")
     status = rootfs.read_text("/var/lib/dpkg/status") or ""
     installed = plan.installed_packages(status)
     if opts.debs is not None:

@@ -1,39 +1,58 @@
 """The kiosk's runtime packages as ``.deb`` files, installed offline at first boot.
 
-:func:`read_deb` reads a package's name and architecture from the file itself (a
-``.deb`` is an ``ar`` archive holding ``control.tar.*``), so a bundle fetched for the
-wrong machine is caught at build time.  :func:`fetch` downloads the bundle with
-``apt-get`` on the build host, for arm64, using the base image's own package sources
-and keys, and its list of installed packages, so exactly what the image lacks is
-fetched.
+:func:`read_deb` asks ``dpkg-deb`` for a package's name, version and architecture:
+the control data inside the file, not its name, says what it is, so a bundle fetched
+for the wrong machine is caught at build time.  File names are only checked for
+what could do harm (a leading dash or dot, shell metacharacters); any name apt or
+dpkg-deb makes (``libjpeg62-turbo_1%3a2.1.5-4_arm64.deb``, ``…-3~deb13u5_arm64.deb``)
+is fine.  In the image each file gets the name apt itself would give it, from the
+control data (:attr:`Deb.image_name`).
+
+:func:`fetch` downloads the bundle with ``apt-get`` on the build host, for arm64,
+using the base image's own package sources and keys, and its list of installed
+packages, so exactly what the image lacks is fetched.
 """
 
 from __future__ import annotations
 
-import gzip
-import io
-import lzma
 import re
 import shutil
-import tarfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from imagebuild import plan, tools
 from imagebuild.errors import BuildError
-from imagebuild.extfs import ExtFs
+from imagebuild.extfs import ExtFs, quote
 
 #: What the kiosk needs on Raspberry Pi OS (trixie, arm64) besides the base image.
+#: Named explicitly, never left to Recommends (fetch-debs does not follow them).
 RUNTIME_PACKAGES = (
     "python3-pygame",
     "python3-serial",
     "python3-gpiozero",
     "python3-lgpio",
     "fonts-dejavu-core",
+    # SDL's kmsdrm video driver (pygame full screen without a desktop) loads these at run
+    # time: GBM and EGL/GLES from Mesa, and Mesa's DRI drivers (vc4/v3d on a Pi, virtio-gpu
+    # in QEMU).  Without them: "EGL not initialized" and a dark screen.
+    "libgbm1",
+    "libegl1",
+    "libegl-mesa0",
+    "libgles2",
+    "libgl1-mesa-dri",
+    # The read-only root: overlayroot's initramfs script needs busybox (grep, …).
     "overlayroot",
+    "busybox",
     "v4l-utils",  # cec-ctl: HDMI display power off/on outside opening hours
 )
 ARCHITECTURES = ("arm64", "all")
+#: Debian policy 5.6.1, 5.6.12, 5.6.8: what the control fields may hold.
+_PACKAGE = re.compile(r"[a-z0-9][a-z0-9+.-]+")
+_VERSION = re.compile(r"(\d+:)?[A-Za-z0-9][A-Za-z0-9.+~-]*")
+_ARCH = re.compile(r"[a-z0-9][a-z0-9-]*")
+#: A bundle file's name: what apt and dpkg-deb make, and nothing a shell or an option
+#: parser could misread (no leading dash or dot, no spaces, quotes, ``$``, ``;`` …).
+_FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+~%:=,@-]*\.deb")
 
 
 @dataclass(frozen=True)
@@ -45,53 +64,60 @@ class Deb:
     version: str
     architecture: str
 
+    @property
+    def image_name(self) -> str:
+        """The name apt gives this package's file: ``NAME_VERSION_ARCH.deb``, ``:`` as ``%3a``."""
+        return f"{self.package}_{self.version.replace(':', '%3a')}_{self.architecture}.deb"
 
-def _members(data: bytes, source: Path) -> dict[str, bytes]:
-    if not data.startswith(b"!<arch>\n"):
-        raise BuildError(f"{source}: not a .deb file (no ar archive header)")
-    members, pos = {}, 8
-    while pos + 60 <= len(data):
-        header = data[pos : pos + 60]
-        name = header[:16].decode("ascii", "replace").strip().rstrip("/")
-        try:
-            size = int(header[48:58].decode("ascii").strip())
-        except ValueError:
-            raise BuildError(f"{source}: damaged .deb file (bad ar member header)") from None
-        members[name] = data[pos + 60 : pos + 60 + size]
-        pos += 60 + size + (size % 2)
-    return members
+
+def check_file_name(path: Path) -> None:
+    """Refuse a ``.deb`` file name that could be misread; say which character and why."""
+    name = path.name
+    if _FILE_NAME.fullmatch(name):
+        return
+    if name.startswith("-"):
+        why = "it starts with '-', which programs read as an option"
+    elif name.startswith("."):
+        why = "it starts with '.' (a hidden file)"
+    else:
+        bad = sorted({ch for ch in name if not re.fullmatch(r"[A-Za-z0-9._+~%:=,@-]", ch)})
+        why = f"it contains {' '.join(repr(ch) for ch in bad)}"
+    raise BuildError(
+        f"{path}: unusual .deb file name ({why}); rename it to NAME_VERSION_ARCH.deb "
+        "as apt does (kiosk-image fetch-debs makes such names)"
+    )
 
 
 def read_deb(path: Path) -> Deb:
-    """The package in ``path``; a clear error if it is not a readable ``.deb``."""
-    members = _members(path.read_bytes(), path)
-    control = next((n for n in members if n.startswith("control.tar")), None)
-    if control is None:
-        raise BuildError(f"{path}: not a .deb file (no control.tar member)")
-    raw = members[control]
-    try:
-        if control.endswith(".gz"):
-            raw = gzip.decompress(raw)
-        elif control.endswith(".xz"):
-            raw = lzma.decompress(raw)
-        elif control != "control.tar":
-            raise BuildError(
-                f"{path}: its control data is compressed as {control}, which this builder "
-                "cannot read (Debian and Raspberry Pi OS use .xz)"
-            )
-        with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
-            member = next(m for m in tar.getmembers() if m.name in ("./control", "control"))
-            text = tar.extractfile(member).read().decode("utf-8")  # type: ignore[union-attr]
-    except (OSError, EOFError, lzma.LZMAError, tarfile.TarError, StopIteration):
-        raise BuildError(f"{path}: damaged .deb file (cannot read its control data)") from None
+    """The package in ``path``, from its control data; a clear error if it is not a ``.deb``."""
+    check_file_name(path)
+    if not path.is_file():
+        raise BuildError(f"{path}: not a file; a bundle holds .deb files only")
+    tools.require(["dpkg-deb"])
+    done = tools.run_status(
+        ["dpkg-deb", "--field", str(path), "Package", "Version", "Architecture"]
+    )
+    if done.returncode != 0:
+        detail = " ".join(done.stderr.decode("utf-8", "replace").split())
+        detail = detail.removeprefix("dpkg-deb: ")
+        raise BuildError(f"{path}: not a .deb file that dpkg-deb can read ({detail})")
+    fields = dict(
+        line.split(":", 1)
+        for line in done.stdout.decode("utf-8", "replace").splitlines()
+        if ":" in line
+    )
 
-    def field(name: str) -> str:
-        found = re.search(rf"^{name}:\s*(\S+)", text, re.M)
-        if not found:
+    def field(name: str, pattern: re.Pattern[str]) -> str:
+        value = fields.get(name, "").strip()
+        if not value:
             raise BuildError(f"{path}: its control data has no {name} field")
-        return found.group(1)
+        if not pattern.fullmatch(value):
+            raise BuildError(f"{path}: its control data has an invalid {name}: {value!r}")
+        return value
 
-    return Deb(path, field("Package"), field("Version"), field("Architecture"))
+    return Deb(
+        path, field("Package", _PACKAGE), field("Version", _VERSION), field("Architecture", _ARCH)
+    )
 
 
 def check_bundle(directory: Path, installed: set[str]) -> list[Deb]:
@@ -100,8 +126,6 @@ def check_bundle(directory: Path, installed: set[str]) -> list[Deb]:
     Complete means every package in :data:`RUNTIME_PACKAGES` is in the bundle or
     already in the base image (``installed``).
     """
-    if not directory.is_dir():
-        raise BuildError(f"--debs {directory}: no such folder")
     debs = [read_deb(path) for path in sorted(directory.glob("*.deb"))]
     seen: dict[str, Deb] = {}
     for deb in debs:
@@ -112,7 +136,7 @@ def check_bundle(directory: Path, installed: set[str]) -> list[Deb]:
             )
         if deb.package in seen:
             raise BuildError(
-                f"{directory}: two versions of {deb.package} "
+                f"{directory}: two files for {deb.package} "
                 f"({seen[deb.package].path.name}, {deb.path.name}); keep one"
             )
         seen[deb.package] = deb
@@ -143,7 +167,12 @@ def fetch(fs: ExtFs, out: Path, packages: list[str], scratch: Path) -> list[Deb]
     (``/etc/apt``), their keys (``/usr/share/keyrings``) and the list of installed
     packages (``/var/lib/dpkg/status``), so only what the image lacks is downloaded.
     """
-    tools.require(["apt-get", "debugfs"])
+    tools.require(["apt-get", "debugfs", "dpkg-deb"])
+    for folder in (out, scratch):
+        if '"' in str(folder):
+            raise BuildError(
+                f"{folder}: apt-get cannot be given a folder with '\"' in its name; rename it"
+            )
     status = fs.read("/var/lib/dpkg/status")
     if status is None:
         raise BuildError("the base image has no /var/lib/dpkg/status: is it Raspberry Pi OS?")
@@ -151,7 +180,7 @@ def fetch(fs: ExtFs, out: Path, packages: list[str], scratch: Path) -> list[Deb]
     for folder in ("/etc/apt", "/usr/share/keyrings"):
         if fs.stat(folder) is not None:
             tools.run(
-                ["debugfs", "-R", f"rdump {folder} {scratch}", str(fs.path)],
+                ["debugfs", "-R", f"rdump {folder} {quote(str(scratch))}", str(fs.path)],
                 env=fs.env,
                 what=f"copying {folder} out of the base image",
             )

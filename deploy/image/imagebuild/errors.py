@@ -9,3 +9,15 @@ class BuildError(Exception):
     The message is printed as it is (``kiosk-image: error: …``), so it names the
     file and says what to do.
     """
+
+
+class Interrupted(BaseException):
+    """A signal (SIGTERM, SIGINT, SIGHUP) stopped the build; cleanup runs on the way out.
+
+    A :class:`BaseException`, like :class:`KeyboardInterrupt`, so that only the
+    clean-up code (``finally``, ``except BaseException``) sees it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -5,6 +5,9 @@ per batch (``mkdir``, ``write``, ``symlink``, ``rm``, then ``set_inode_field`` f
 and mode).  ``debugfs`` exits 0 even when a command fails, so every line it prints on
 stderr other than its banner is treated as an error.  Time comes from
 ``E2FSPROGS_FAKE_TIME`` (the build's fixed time), so two builds give the same bytes.
+
+Every path in a debugfs command is quoted (:func:`quote`), so local folders may have
+spaces; paths inside the image are checked against a strict set of characters.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from imagebuild.errors import BuildError
 
 #: debugfs's "mode" field: file type bits.
 S_IFREG, S_IFDIR, S_IFLNK = 0o100000, 0o040000, 0o120000
-_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._@+,=:/-]*$")
+#: Paths inside the image: what Debian file names use (``%3a`` epochs, ``~``, ``+``).
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._@+,=:%~/-]*$")
 #: Superblock states that are not features of a new file system.
 _STATE_FEATURES = {"needs_recovery", "orphan_present", "recover"}
 
@@ -36,9 +40,20 @@ class Inode:
 
 
 def _check_path(path: str) -> str:
+    """A path inside the image, checked and quoted for a debugfs command."""
     if not _SAFE_PATH.match(path) or "/../" in path + "/" or "//" in path:
         raise BuildError(f"cannot put {path!r} into the image: unusual characters in the name")
-    return path
+    return quote(path)
+
+
+def quote(path: str) -> str:
+    """``path`` as one debugfs argument: in double quotes, a quote doubled (ss's rules).
+
+    debugfs reads one command per line, so a line break cannot be quoted.
+    """
+    if any(ch in path for ch in "\n\r\0"):
+        raise BuildError(f"{path!r}: a line break in a path; rename the file or folder")
+    return '"' + path.replace('"', '""') + '"'
 
 
 class ExtFs:
@@ -66,7 +81,9 @@ class ExtFs:
         inode = self.stat(path)
         if inode is None or inode.kind != "regular":
             return None
-        done = tools.run(["debugfs", "-R", f"cat {path}", str(self.path)], env=self.env)
+        done = tools.run(
+            ["debugfs", "-R", f"cat {_check_path(path)}", str(self.path)], env=self.env
+        )
         return done.stdout
 
     def read_text(self, path: str) -> str | None:
@@ -139,6 +156,7 @@ class Batch:
         self.commands: list[str] = []
 
     def _owner_mode(self, path: str, kind: int, mode: int, uid: int, gid: int) -> None:
+        path = _check_path(path)
         self.commands += [
             f"sif {path} mode 0{kind | mode:o}",
             f"sif {path} uid {uid}",
@@ -156,13 +174,11 @@ class Batch:
 
     def chown(self, path: str, kind: int, mode: int, uid: int, gid: int) -> None:
         """Set owner and mode of an existing inode."""
-        self._owner_mode(_check_path(path), kind, mode, uid, gid)
+        self._owner_mode(path, kind, mode, uid, gid)
 
     def write(self, source: Path, path: str, mode: int = 0o644, uid: int = 0, gid: int = 0) -> None:
         """Copy a local file in (the path must not exist: :meth:`rm` it first)."""
-        if not _SAFE_PATH.match(str(source)):
-            raise BuildError(f"cannot copy {source}: unusual characters in its path")
-        self.commands.append(f"write {source} {_check_path(path)}")
+        self.commands.append(f"write {quote(str(source.absolute()))} {_check_path(path)}")
         self._owner_mode(path, S_IFREG, mode, uid, gid)
 
     def times(self, path: str, epoch: int) -> None:

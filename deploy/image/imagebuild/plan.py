@@ -22,7 +22,11 @@ DATA_MOUNT = "/var/lib/kiosk"
 DATA_CONFIG = f"{DATA_MOUNT}/config/kiosk.toml"
 #: The story files staff edit, on the data partition (the bundled copy stays in /opt/kiosk).
 DATA_STORY = f"{DATA_MOUNT}/story"
-FSTAB_OPTIONS = "defaults,noatime,nofail,x-systemd.device-timeout=10s"
+#: nofail: a card without the data partition still boots.  The device timeout counts from
+#: early in the boot, before udev has looked at the card's partitions: 10 s was too short
+#: for a slow start (the QEMU boot test: udev's coldplug alone took 14 s), and then the
+#: statistics went to the RAM overlay and were lost at the next reboot.
+FSTAB_OPTIONS = "defaults,noatime,nofail,x-systemd.device-timeout=60s"
 
 # -- cmdline.txt ---------------------------------------------------------------------
 #: Tokens that start Raspberry Pi OS's own first-boot jobs: growing the root partition to

@@ -23,6 +23,7 @@ PACKAGES: dict[str, str] = {
     "dumpe2fs": "e2fsprogs",
     "bmaptool": "bmap-tools",
     "apt-get": "apt",
+    "dpkg-deb": "dpkg",
 }
 
 #: What ``kiosk-image build`` needs.

@@ -40,6 +40,8 @@ ln -sfn /var/lib/kiosk/config/kiosk.toml "${ROOTFS_DIR}/etc/kiosk/kiosk.toml"
 
 on_chroot <<CHROOT
 systemd-sysusers /etc/sysusers.d/kiosk.conf
+chown kiosk:kiosk-staff /var/lib/kiosk
+chmod 0750 /var/lib/kiosk
 chgrp kiosk-staff /etc/kiosk
 chmod 2775 /etc/kiosk
 usermod -aG kiosk-staff,adm,systemd-journal,video "${FIRST_USER_NAME}"
