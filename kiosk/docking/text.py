@@ -86,6 +86,12 @@ class DockingText:
         for key in (*CAPTION_KEYS, *CLOSING_KEYS):
             self._sprite(lang, key)
         self._panel_sprite(lang)
+        # The rate row's word after undocking is fitted to its box: set it now too.
+        rows, label_w = self._rows()
+        rate = rows[1]
+        self._figure(
+            lang.docking["separating"], Box(rate.x + label_w, rate.y, rate.w - label_w, rate.h)
+        )
         self._footer_strip(lang)
 
     # -- pills: a line or two of text on a rounded ground -----------------------------
