@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import json
 import os
 import re
@@ -896,6 +897,13 @@ def main(argv: list[str] | None = None) -> int:
         print("image-test: run as root (binfmt_misc, mmdebstrap)", file=sys.stderr)
         return 2
     args.work.mkdir(parents=True, exist_ok=True)
+    # One run at a time per work folder: a second one would delete the first one's files.
+    lock = (args.work / ".lock").open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        print(f"image-test: another run is using {args.work} (use --work)", file=sys.stderr)
+        return 2
     # Only the latest run is kept: the images are gigabytes.
     for old in args.work.glob("run-*"):
         shutil.rmtree(old, ignore_errors=True)
