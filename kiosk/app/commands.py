@@ -269,7 +269,7 @@ def back(control: Control, arg: str | None) -> object:
     "goto",
     "show a chapter: its number (1, 2, …) or its id",
     arg="CHAPTER",
-    does="show a chapter: its number (`1` … `13`) or its `id` from the story file",
+    does="show a chapter: its number (`1`, `2`, …) or its `id` from the story file",
     returns="the same",
     awake=True,
 )
