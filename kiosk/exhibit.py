@@ -87,6 +87,11 @@ def read_config(
         log.error("config problems above were skipped; the other settings are in use")
     if problems is not None:
         problems.extend(str(p) for p in found)
+    return with_overrides(config, overrides)
+
+
+def with_overrides(config: Config, overrides: Mapping[str, object] | None) -> Config:
+    """``config`` with settings given on the command line (nested ones as ``"sensor.port"``)."""
     for key, value in dict(overrides or {}).items():
         group, _, name = key.rpartition(".")  # "sensor.port": a nested setting
         if group:
@@ -152,13 +157,13 @@ def reloader(path: str | Path | None, overrides: Mapping[str, object] | None = N
     (:class:`~kiosk.exc.CommandError` listing every one)."""
 
     def reload() -> tuple[Config, Story]:
-        _, problems = load_config(config_path(path))
+        config, problems = load_config(config_path(path))
         if problems:
             listed = "\n".join(str(p) for p in problems)
             raise CommandError(
                 f"nothing reloaded: the config has {len(problems)} problem(s):\n{listed}"
             )
-        config = read_config(path, overrides)
+        config = with_overrides(config, overrides)  # read once: what was checked is used
         try:
             story = load_story(config.content_dir, known_illustrations())
         except ContentError as exc:
