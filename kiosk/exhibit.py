@@ -339,7 +339,7 @@ class Exhibit:
             from gpiozero.pins.mock import MockFactory, MockPWMPin
 
             from hardware.sim import SimulatedSensor
-            from kiosk.wiring import DemoHand
+            from kiosk.demo import DemoHand
 
             if self.pin_factory is None:
                 self.pin_factory = MockFactory(pin_class=MockPWMPin)

@@ -120,7 +120,7 @@ class ManualTimer:
 
 
 def test_demo_hand_holds_a_quick_tap_long_enough(clock):
-    from kiosk.wiring import DemoHand
+    from kiosk.demo import DemoHand
 
     calls: list[str] = []
     hand = DemoHand(
@@ -141,7 +141,7 @@ def test_demo_hand_holds_a_quick_tap_long_enough(clock):
 
 
 def test_demo_hand_new_grip_cancels_pending_release(clock):
-    from kiosk.wiring import DemoHand
+    from kiosk.demo import DemoHand
 
     calls: list[str] = []
     hand = DemoHand(

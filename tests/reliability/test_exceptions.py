@@ -43,6 +43,7 @@ from kiosk.content import Story
 from kiosk.control import ControlServer, send_command
 from kiosk.core.events import Action, EventBus, InputEvent
 from kiosk.core.flow import Flow, Page, Screen
+from kiosk.demo import DemoHand
 from kiosk.docking import timeline as docking_timeline
 from kiosk.docking.scene import DockingScene
 from kiosk.docking.text import DockingText
@@ -60,7 +61,6 @@ from kiosk.scenes.credits import CreditsScene
 from kiosk.settings import Config
 from kiosk.sound import DockingCues
 from kiosk.stats import StatsRecorder
-from kiosk.wiring import DemoHand
 from tests.conftest import FakeClock
 from tests.support.illustrations import DrawnOnce
 
